@@ -1,0 +1,254 @@
+// Command testenv runs Meridian's local test environment by hand: real kube-apiservers, etcd,
+// kube-controller-manager, kube-scheduler and KWOK fake nodes on 127.0.0.1.
+//
+//	testenv build                      build the pinned binaries into the cache
+//	testenv up [--members N] ...       start a host and N members; runs until Ctrl-C or `down`
+//	testenv status                     show what `up` is running
+//	testenv down                       stop it
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/meridian-dns/meridian/test/env"
+)
+
+const usage = `Usage: testenv <command> [flags]
+
+Commands:
+  build    build the pinned kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
+           etcd and KWOK binaries into the cache (%s)
+  up       start a host cluster and member clusters on 127.0.0.1; stays in the foreground until
+           Ctrl-C or 'testenv down'
+  status   show the clusters and processes that 'up' runs
+  down     stop the environment that 'up' runs
+
+Run 'testenv <command> -h' for a command's flags.
+`
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "testenv: error:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintf(os.Stderr, usage, env.CacheDir())
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	switch args[0] {
+	case "build":
+		return build(args[1:])
+	case "up":
+		return up(args[1:])
+	case "status":
+		return status(args[1:])
+	case "down":
+		return down(args[1:])
+	default:
+		return fmt.Errorf("unknown command %q (want build, up, status or down)", args[0])
+	}
+}
+
+func defaultDir() string { return filepath.Join(os.TempDir(), "meridian-testenv") }
+
+func build(args []string) error {
+	fs := flag.NewFlagSet("build", flag.ContinueOnError)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	bins, err := env.EnsureBinaries(context.Background(), os.Stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("binaries ready: Kubernetes %s in %s\n", bins.KubernetesVersion, filepath.Dir(bins.KubeAPIServer))
+	return nil
+}
+
+func up(args []string) error {
+	fs := flag.NewFlagSet("up", flag.ContinueOnError)
+	dir := fs.String("dir", defaultDir(), "folder for certificates, kubeconfig, data and logs")
+	members := fs.Int("members", 2, "number of member clusters")
+	regions := fs.String("regions", "", "comma-separated region of each member (default: distinct cloud regions)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	specs, err := memberSpecs(*members, *regions)
+	if err != nil {
+		return err
+	}
+	if st, err := readState(*dir); err == nil && processAlive(st.PID) {
+		return fmt.Errorf("an environment is already running in %s (pid %d); run 'testenv down --dir %s' first", *dir, st.PID, *dir)
+	}
+	// A previous run's data would otherwise be mixed with this one's.
+	if err := os.RemoveAll(*dir); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e, err := env.Start(ctx, env.Options{Dir: *dir, Members: specs, Progress: os.Stdout})
+	if err != nil {
+		return err
+	}
+	if err := writeState(*dir, e); err != nil {
+		_ = e.Stop()
+		return err
+	}
+	printAccess(e)
+	<-ctx.Done()
+	fmt.Println("\nstopping...")
+	err = e.Stop()
+	_ = os.Remove(statePath(*dir))
+	fmt.Println("stopped")
+	return err
+}
+
+func memberSpecs(n int, regions string) ([]env.ClusterSpec, error) {
+	if n < 1 || n > 20 {
+		return nil, fmt.Errorf("--members must be between 1 and 20, got %d", n)
+	}
+	specs := env.DefaultMembers(n)
+	if regions == "" {
+		return specs, nil
+	}
+	list := strings.Split(regions, ",")
+	if len(list) != n {
+		return nil, fmt.Errorf("--regions lists %d regions for %d members; give one per member", len(list), n)
+	}
+	for i, r := range list {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			return nil, fmt.Errorf("--regions: region %d is empty", i+1)
+		}
+		specs[i].Region, specs[i].Zones = r, []string{r + "a"}
+	}
+	return specs, nil
+}
+
+func printAccess(e *env.Environment) {
+	fmt.Printf("\nEnvironment is up. Reach the clusters with:\n\n")
+	for _, c := range e.Clusters() {
+		fmt.Printf("  kubectl --kubeconfig %s --context %s get nodes\n", e.KubeconfigPath, c.Name)
+	}
+	fmt.Printf("\n  (or: export KUBECONFIG=%s)\n\nLogs are in %s. Stop with Ctrl-C or 'testenv down --dir %s'.\n", e.KubeconfigPath, e.Dir, e.Dir)
+}
+
+// state is what 'up' records for 'status' and 'down'.
+type state struct {
+	PID        int               `json:"pid"`
+	Kubeconfig string            `json:"kubeconfig"`
+	Started    time.Time         `json:"started"`
+	Processes  []processState    `json:"processes"`
+	Clusters   []env.ClusterSpec `json:"clusters"`
+}
+
+type processState struct {
+	Name string `json:"name"`
+	PID  int    `json:"pid"`
+}
+
+func statePath(dir string) string { return filepath.Join(dir, "testenv.json") }
+
+func writeState(dir string, e *env.Environment) error {
+	st := state{PID: os.Getpid(), Kubeconfig: e.KubeconfigPath, Started: time.Now()}
+	st.Processes = append(st.Processes, processState{"etcd", e.Etcd.Pid()})
+	for _, c := range e.Clusters() {
+		st.Clusters = append(st.Clusters, c.ClusterSpec)
+		for _, p := range []*env.Process{c.APIServer, c.ControllerManager, c.Scheduler, c.KWOK} {
+			if p != nil {
+				st.Processes = append(st.Processes, processState{p.Name, p.Pid()})
+			}
+		}
+	}
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(statePath(dir), data, 0o644)
+}
+
+func readState(dir string) (*state, error) {
+	data, err := os.ReadFile(statePath(dir))
+	if err != nil {
+		return nil, err
+	}
+	var st state
+	if err := json.Unmarshal(data, &st); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", statePath(dir), err)
+	}
+	return &st, nil
+}
+
+func processAlive(pid int) bool {
+	return pid > 0 && syscall.Kill(pid, 0) == nil
+}
+
+func status(args []string) error {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := readState(*dir)
+	if err != nil || !processAlive(st.PID) {
+		return fmt.Errorf("no environment is running in %s", *dir)
+	}
+	fmt.Printf("testenv up (pid %d), started %s ago\nkubeconfig: %s\n\n", st.PID, time.Since(st.Started).Round(time.Second), st.Kubeconfig)
+	for _, c := range st.Clusters {
+		if c.Region == "" {
+			fmt.Printf("  cluster %s\n", c.Name)
+			continue
+		}
+		fmt.Printf("  cluster %s  region %s  zones %s\n", c.Name, c.Region, strings.Join(c.Zones, ","))
+	}
+	fmt.Println()
+	for _, p := range st.Processes {
+		state := "running"
+		if !processAlive(p.PID) {
+			state = "stopped"
+		}
+		fmt.Printf("  %-32s pid %-8d %s\n", p.Name, p.PID, state)
+	}
+	return nil
+}
+
+func down(args []string) error {
+	fs := flag.NewFlagSet("down", flag.ContinueOnError)
+	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := readState(*dir)
+	if err != nil || !processAlive(st.PID) {
+		return fmt.Errorf("no environment is running in %s", *dir)
+	}
+	if err := syscall.Kill(st.PID, syscall.SIGTERM); err != nil {
+		return fmt.Errorf("signalling testenv (pid %d): %w", st.PID, err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for processAlive(st.PID) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("testenv (pid %d) still running 60 s after SIGTERM", st.PID)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	fmt.Println("stopped")
+	return nil
+}
