@@ -22,8 +22,8 @@ type binary struct{ name, pkg string }
 // toolModule is one module under tools/ that pins the version of the binaries built from it.
 // Its go.mod is the single place where that version is set; the cache key is derived from it.
 type toolModule struct {
-	dir       string   // folder under tools/
-	module    string   // the upstream module whose version is reported
+	dir       string // folder under tools/
+	module    string // the upstream module whose version is reported
 	binaries  []binary
 	ldflags   func(version string) string
 	estimate  string // cold build time on a 2-core machine, for progress messages

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 	"k8s.io/client-go/kubernetes"
@@ -73,7 +74,7 @@ func newCluster(spec ClusterSpec, host bool, podIndex int, root string, etcd *Et
 	if err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(3)
+	ports, err := FreePorts(3)
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +97,9 @@ func newCluster(spec ClusterSpec, host bool, podIndex int, root string, etcd *Et
 		return nil, err
 	}
 	c.APIServer = c.process("kube-apiserver", bins.KubeAPIServer, apiserverArgs(spec.Name, ports[0], etcd.Endpoint, files), c.apiserverReady())
+	// On SIGTERM an apiserver waits up to 60 s for clients' open watches to end. Fault tests stop
+	// it with clients attached; a short grace then SIGKILL is what a crash looks like anyway.
+	c.APIServer.grace = 3 * time.Second
 	c.ControllerManager = c.process("kube-controller-manager", bins.KubeControllerManager,
 		controllerManagerArgs(spec.Name, c.KubeconfigPath, ports[1], files, dir), httpsHealthy(ports[1]))
 	if !host {

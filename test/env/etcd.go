@@ -19,7 +19,7 @@ type Etcd struct {
 }
 
 func newEtcd(binary, dir string) (*Etcd, error) {
-	ports, err := freePorts(2)
+	ports, err := FreePorts(2)
 	if err != nil {
 		return nil, err
 	}

@@ -23,8 +23,8 @@ func freeDNSPort() (int, error) {
 	return 0, fmt.Errorf("no port on 127.0.0.1 is free for both TCP and UDP after 20 tries")
 }
 
-// freePorts returns n distinct free TCP ports.
-func freePorts(n int) ([]int, error) {
+// FreePorts returns n distinct free TCP ports on 127.0.0.1.
+func FreePorts(n int) ([]int, error) {
 	// Hold every listener until all are chosen, so the kernel cannot hand out one port twice.
 	var listeners []net.Listener
 	defer func() {

@@ -25,13 +25,15 @@ type Process struct {
 	LogPath string
 
 	ready readyFunc
+	// grace is how long the process gets after SIGTERM before SIGKILL; zero means stopTimeout.
+	grace time.Duration
 
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the current run exits
 }
 
-// stopTimeout is how long a component gets to exit after SIGTERM before SIGKILL.
+// stopTimeout is how long a component gets by default to exit after SIGTERM before SIGKILL.
 const stopTimeout = 10 * time.Second
 
 // Start runs the process and waits until it is ready or ctx ends. Its output goes to LogPath.
@@ -94,9 +96,13 @@ func (p *Process) waitReady(ctx context.Context, done <-chan struct{}) error {
 	}
 }
 
-// Stop sends SIGTERM, waits up to stopTimeout, then SIGKILLs. Stopping a stopped process is a no-op.
+// Stop sends SIGTERM, waits for the process's grace period, then SIGKILLs. Stopping a stopped process is a no-op.
 func (p *Process) Stop() error {
-	return p.stop(syscall.SIGTERM, stopTimeout)
+	grace := p.grace
+	if grace == 0 {
+		grace = stopTimeout
+	}
+	return p.stop(syscall.SIGTERM, grace)
 }
 
 // Kill stops the process with SIGKILL at once, as a crash would.

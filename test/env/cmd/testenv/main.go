@@ -147,7 +147,7 @@ func printAccess(e *env.Environment) {
 	for _, c := range e.Clusters() {
 		fmt.Printf("  kubectl --kubeconfig %s --context %s get nodes\n", e.KubeconfigPath, c.Name)
 	}
-	fmt.Printf("\n  (or: export KUBECONFIG=%s)\n\nLogs are in %s. Stop with Ctrl-C or 'testenv down --dir %s'.\n", e.KubeconfigPath, e.Dir, e.Dir)
+	fmt.Printf("\n  (or: export KUBECONFIG=%s)\n\nLogs are in %s. Stop with Ctrl-C or '%s down --dir %s'.\n", e.KubeconfigPath, e.Dir, os.Args[0], e.Dir)
 }
 
 // state is what 'up' records for 'status' and 'down'.

@@ -1,0 +1,46 @@
+# Meridian: multi-cluster DNS and global load balancing for Kubernetes.
+# `make` or `make help` lists the targets.
+
+GO          ?= go
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS     := -X github.com/meridian-dns/meridian/version.Version=$(VERSION)
+TEST_TIMEOUT ?= 40m
+TOOL_MODULES := $(wildcard tools/*)
+
+.DEFAULT_GOAL := help
+.PHONY: FORCE help build tools test demo generate verify lint clean clean-cache
+
+help: ## Show this list of targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## Build bin/meridian-controller, bin/meridianctl and bin/coredns
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/ ./cmd/meridian-controller ./cmd/meridianctl ./cmd/coredns
+
+bin/testenv: FORCE
+	@$(GO) build -o bin/testenv ./test/env/cmd/testenv
+
+tools: bin/testenv ## Build the pinned kube-apiserver, etcd, KWOK... into ~/.cache/meridian (once per version)
+	bin/testenv build
+
+test: tools ## Run unit tests and the tests on real local clusters
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+demo: tools ## Start a host and two member clusters on 127.0.0.1 (Ctrl-C stops them)
+	bin/testenv up
+
+generate: ## Regenerate generated files (today: tidy go.mod/go.sum of the module and tools/)
+	$(GO) mod tidy
+	@for d in $(TOOL_MODULES); do (cd $$d && $(GO) mod tidy) || exit 1; done
+
+verify: generate lint ## Fail if generated files are stale or the code is not formatted and vetted
+	@git diff --exit-code -- go.mod go.sum tools/ || { echo "generated files are stale: run 'make generate' and commit"; exit 1; }
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean: ## Remove bin/ (the tool cache in ~/.cache/meridian stays; see clean-cache)
+	rm -rf bin/
+
+clean-cache: ## Remove the built tools in ~/.cache/meridian (or $$MERIDIAN_CACHE)
+	rm -rf "$${MERIDIAN_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/meridian}"

@@ -1,0 +1,156 @@
+// Command meridian-controller runs Meridian's controllers against the host cluster: one active
+// replica at a time (Lease leader election), with health probes and Prometheus metrics.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"syscall"
+
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	"github.com/meridian-dns/meridian/version"
+)
+
+// options are the command-line settings.
+type options struct {
+	kubeconfig      string
+	context         string
+	leaderElect     bool
+	leaderNamespace string
+	leaderID        string
+	metricsAddr     string
+	probeAddr       string
+	showVersion     bool
+	zap             zap.Options
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run returns the exit code: 0 after a clean shutdown, 2 for bad flags, 1 for other failures.
+func run(args []string, stdout, stderr io.Writer) int {
+	opts, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "meridian-controller: %v\nRun 'meridian-controller --help' for usage.\n", err)
+		return 2
+	}
+	if opts.showVersion {
+		fmt.Fprintln(stdout, "meridian-controller", version.String())
+		return 0
+	}
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts.zap)))
+	if err := serve(opts); err != nil {
+		fmt.Fprintf(stderr, "meridian-controller: error: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{}
+	fs := flag.NewFlagSet("meridian-controller", flag.ContinueOnError)
+	// The flag package prints the whole usage on any error; we print one line and a hint instead.
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig of the host cluster (default: $KUBECONFIG, ~/.kube/config, then in-cluster)")
+	fs.StringVar(&o.context, "context", "", "kubeconfig context of the host cluster (default: the current context)")
+	fs.BoolVar(&o.leaderElect, "leader-elect", true, "run only while holding the leader Lease, so several replicas can stand by")
+	fs.StringVar(&o.leaderNamespace, "leader-election-namespace", "kube-federation-system", "namespace of the leader Lease")
+	fs.StringVar(&o.leaderID, "leader-election-id", "meridian-controller", "name of the leader Lease")
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus /metrics endpoint; 0 disables it")
+	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
+	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	o.zap.BindFlags(fs)
+	fs.Usage = func() {} // called by Parse on every error
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "Usage: meridian-controller [flags]\n\nRuns Meridian's controllers against the host cluster.\n\nFlags:\n")
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+		}
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: meridian-controller takes only flags", fs.Arg(0))
+	}
+	return o, nil
+}
+
+func serve(o *options) error {
+	// Bind errors from inside the manager do not say which flag to change; check first.
+	for flagName, addr := range map[string]string{"--metrics-bind-address": o.metricsAddr, "--health-probe-bind-address": o.probeAddr} {
+		if err := checkListen(addr); err != nil {
+			return fmt.Errorf("%s %s: %w", flagName, addr, err)
+		}
+	}
+	cfg, err := hostConfig(o.kubeconfig, o.context)
+	if err != nil {
+		return err
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Metrics:                       metricsserver.Options{BindAddress: o.metricsAddr},
+		HealthProbeBindAddress:        o.probeAddr,
+		LeaderElection:                o.leaderElect,
+		LeaderElectionNamespace:       o.leaderNamespace,
+		LeaderElectionID:              o.leaderID,
+		LeaderElectionReleaseOnCancel: true, // a replica shutting down hands over at once
+	})
+	if err != nil {
+		return fmt.Errorf("creating the controller manager: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	ctrl.Log.Info("Starting meridian-controller", "version", version.Version, "host", cfg.Host, "leaderElection", o.leaderElect)
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		return fmt.Errorf("running the controller manager: %w", err)
+	}
+	ctrl.Log.Info("Stopped cleanly")
+	return nil
+}
+
+// checkListen reports whether addr can be listened on; "0" and "" mean disabled.
+func checkListen(addr string) error {
+	if addr == "" || addr == "0" {
+		return nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return errors.New("address already in use: stop the other process or choose another port")
+	}
+	if err != nil {
+		return err
+	}
+	return l.Close()
+}
+
+// hostConfig loads the host cluster's client configuration the way kubectl does.
+func hostConfig(kubeconfig, context string) (*rest.Config, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = kubeconfig
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: context}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
+	if clientcmd.IsEmptyConfig(err) {
+		return nil, errors.New("no kubeconfig found for the host cluster: pass --kubeconfig (and --context), set KUBECONFIG, or run in a cluster")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("loading the host cluster's kubeconfig: %w", err)
+	}
+	return cfg, nil
+}
