@@ -68,6 +68,20 @@ func TestCoreDNSServesFileZone(t *testing.T) {
 	}
 }
 
+// TestCoreDNSBadCorefileIsReported: a Corefile CoreDNS rejects gives an error that quotes
+// CoreDNS's own complaint, not a timeout.
+func TestCoreDNSBadCorefileIsReported(t *testing.T) {
+	ctx := testContext(t, 3*time.Minute)
+	binary, err := env.BuildCommand(ctx, "coredns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = env.StartCoreDNS(ctx, binary, t.TempDir(), "example.org {\n    nosuchplugin\n}\n")
+	if err == nil || !strings.Contains(err.Error(), "exited during startup") || !strings.Contains(err.Error(), "nosuchplugin") {
+		t.Fatalf("StartCoreDNS with an unknown directive: %v; want an error naming it", err)
+	}
+}
+
 func exchange(t *testing.T, network, addr, name string, qtype uint16) *dns.Msg {
 	t.Helper()
 	msg := new(dns.Msg)

@@ -38,11 +38,10 @@ const stopTimeout = 10 * time.Second
 
 // Start runs the process and waits until it is ready or ctx ends. Its output goes to LogPath.
 func (p *Process) Start(ctx context.Context) error {
-	p.mu.Lock()
-	if p.cmd != nil {
-		p.mu.Unlock()
-		return fmt.Errorf("%s is already running (pid %d)", p.Name, p.cmd.Process.Pid)
+	if p.Running() {
+		return fmt.Errorf("%s is already running (pid %d)", p.Name, p.Pid())
 	}
+	p.mu.Lock()
 	logFile, err := os.OpenFile(p.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		p.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -37,12 +38,12 @@ Run 'testenv <command> -h' for a command's flags.
 `
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "testenv: error:", err)
-		}
-		os.Exit(2)
+	err := run(os.Args[1:])
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return
 	}
+	fmt.Fprintln(os.Stderr, "testenv: error:", err)
+	os.Exit(2)
 }
 
 func run(args []string) error {
@@ -67,11 +68,30 @@ func run(args []string) error {
 	}
 }
 
+// newFlagSet makes a subcommand's flags; errors are returned, not printed with the whole usage.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parse parses args, printing the subcommand's flags only when -h asks for them.
+func parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(os.Stderr, "Usage: testenv %s [flags]\n\nFlags:\n", fs.Name())
+		fs.SetOutput(os.Stderr)
+		fs.PrintDefaults()
+	}
+	return err
+}
+
 func defaultDir() string { return filepath.Join(os.TempDir(), "meridian-testenv") }
 
 func build(args []string) error {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+	fs := newFlagSet("build")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	bins, err := env.EnsureBinaries(context.Background(), os.Stdout)
@@ -83,11 +103,11 @@ func build(args []string) error {
 }
 
 func up(args []string) error {
-	fs := flag.NewFlagSet("up", flag.ContinueOnError)
+	fs := newFlagSet("up")
 	dir := fs.String("dir", defaultDir(), "folder for certificates, kubeconfig, data and logs")
 	members := fs.Int("members", 2, "number of member clusters")
 	regions := fs.String("regions", "", "comma-separated region of each member (default: distinct cloud regions)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	specs, err := memberSpecs(*members, *regions)
@@ -201,9 +221,9 @@ func processAlive(pid int) bool {
 }
 
 func status(args []string) error {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs := newFlagSet("status")
 	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	st, err := readState(*dir)
@@ -230,9 +250,9 @@ func status(args []string) error {
 }
 
 func down(args []string) error {
-	fs := flag.NewFlagSet("down", flag.ContinueOnError)
+	fs := newFlagSet("down")
 	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	st, err := readState(*dir)
