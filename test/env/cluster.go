@@ -142,36 +142,34 @@ func apiserverArgs(name string, port int, etcd string, f pkiFiles) []string {
 	}
 }
 
-func controllerManagerArgs(name, kubeconfig string, port int, f pkiFiles, dir string) []string {
+// componentArgs are the flags kube-controller-manager and kube-scheduler share: admin
+// credentials, secure serving of /healthz on loopback with self-signed certificates in certDir.
+func componentArgs(kubeconfig string, port int, certDir string) []string {
 	return []string{
 		"--kubeconfig=" + kubeconfig,
 		"--authentication-kubeconfig=" + kubeconfig,
 		"--authorization-kubeconfig=" + kubeconfig,
 		"--bind-address=127.0.0.1",
 		fmt.Sprintf("--secure-port=%d", port),
-		"--cert-dir=" + filepath.Join(dir, "kcm-certs"),
-		"--cluster-name=" + name,
-		"--service-account-private-key-file=" + f.SAKey,
-		"--root-ca-file=" + f.CACert,
-		"--use-service-account-credentials=true",
-		"--cluster-cidr=10.244.0.0/16",
-		"--service-cluster-ip-range=10.96.0.0/16",
+		"--cert-dir=" + certDir,
 		"--leader-elect=false",
 		"--profiling=false",
 	}
 }
 
+func controllerManagerArgs(name, kubeconfig string, port int, f pkiFiles, dir string) []string {
+	return append(componentArgs(kubeconfig, port, filepath.Join(dir, "kcm-certs")),
+		"--cluster-name="+name,
+		"--service-account-private-key-file="+f.SAKey,
+		"--root-ca-file="+f.CACert,
+		"--use-service-account-credentials=true",
+		"--cluster-cidr=10.244.0.0/16",
+		"--service-cluster-ip-range=10.96.0.0/16",
+	)
+}
+
 func schedulerArgs(kubeconfig string, port int, dir string) []string {
-	return []string{
-		"--kubeconfig=" + kubeconfig,
-		"--authentication-kubeconfig=" + kubeconfig,
-		"--authorization-kubeconfig=" + kubeconfig,
-		"--bind-address=127.0.0.1",
-		fmt.Sprintf("--secure-port=%d", port),
-		"--cert-dir=" + filepath.Join(dir, "scheduler-certs"),
-		"--leader-elect=false",
-		"--profiling=false",
-	}
+	return componentArgs(kubeconfig, port, filepath.Join(dir, "scheduler-certs"))
 }
 
 func kwokArgs(kubeconfig, stages string, podIndex int) []string {

@@ -41,10 +41,8 @@ func (p *Process) Start(ctx context.Context) error {
 	if p.Running() {
 		return fmt.Errorf("%s is already running (pid %d)", p.Name, p.Pid())
 	}
-	p.mu.Lock()
 	logFile, err := os.OpenFile(p.LogPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		p.mu.Unlock()
 		return fmt.Errorf("opening log of %s: %w", p.Name, err)
 	}
 	cmd := exec.Command(p.Path, p.Args...)
@@ -54,10 +52,10 @@ func (p *Process) Start(ctx context.Context) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
-		p.mu.Unlock()
 		return fmt.Errorf("starting %s: %w", p.Name, err)
 	}
 	done := make(chan struct{})
+	p.mu.Lock()
 	p.cmd, p.done = cmd, done
 	p.mu.Unlock()
 	go func() {

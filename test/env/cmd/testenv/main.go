@@ -216,19 +216,28 @@ func readState(dir string) (*state, error) {
 	return &st, nil
 }
 
+// runningState parses the --dir flag of status and down and reads what 'up' recorded there.
+func runningState(command string, args []string) (*state, error) {
+	fs := newFlagSet(command)
+	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
+	if err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	st, err := readState(*dir)
+	if err != nil || !processAlive(st.PID) {
+		return nil, fmt.Errorf("no environment is running in %s", *dir)
+	}
+	return st, nil
+}
+
 func processAlive(pid int) bool {
 	return pid > 0 && syscall.Kill(pid, 0) == nil
 }
 
 func status(args []string) error {
-	fs := newFlagSet("status")
-	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
-	if err := parse(fs, args); err != nil {
+	st, err := runningState("status", args)
+	if err != nil {
 		return err
-	}
-	st, err := readState(*dir)
-	if err != nil || !processAlive(st.PID) {
-		return fmt.Errorf("no environment is running in %s", *dir)
 	}
 	fmt.Printf("testenv up (pid %d), started %s ago\nkubeconfig: %s\n\n", st.PID, time.Since(st.Started).Round(time.Second), st.Kubeconfig)
 	for _, c := range st.Clusters {
@@ -250,14 +259,9 @@ func status(args []string) error {
 }
 
 func down(args []string) error {
-	fs := newFlagSet("down")
-	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
-	if err := parse(fs, args); err != nil {
+	st, err := runningState("down", args)
+	if err != nil {
 		return err
-	}
-	st, err := readState(*dir)
-	if err != nil || !processAlive(st.PID) {
-		return fmt.Errorf("no environment is running in %s", *dir)
 	}
 	if err := syscall.Kill(st.PID, syscall.SIGTERM); err != nil {
 		return fmt.Errorf("signalling testenv (pid %d): %w", st.PID, err)
