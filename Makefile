@@ -6,6 +6,7 @@ VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 
 LDFLAGS     := -X github.com/meridian-dns/meridian/version.Version=$(VERSION)
 TEST_TIMEOUT ?= 40m
 TOOL_MODULES := $(wildcard tools/*)
+CONTROLLER_GEN := bin/controller-gen
 
 .DEFAULT_GOAL := help
 .PHONY: FORCE help build tools test demo generate verify lint clean clean-cache
@@ -28,12 +29,19 @@ test: tools ## Run unit tests and the tests on real local clusters
 demo: tools ## Start a host and two member clusters on 127.0.0.1 (Ctrl-C stops them)
 	bin/testenv up
 
-generate: ## Regenerate generated files (today: tidy go.mod/go.sum of the module and tools/)
+$(CONTROLLER_GEN): tools/controller-gen/go.mod tools/controller-gen/go.sum
+	cd tools/controller-gen && $(GO) build -o ../../$(CONTROLLER_GEN) sigs.k8s.io/controller-tools/cmd/controller-gen
+
+generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs (config/crd/bases), tidy go.mod files
+	$(CONTROLLER_GEN) object paths=./federation/apis/...
+	rm -f config/crd/bases/*.yaml
+	$(CONTROLLER_GEN) crd:crdVersions=v1 paths=./federation/apis/... output:crd:artifacts:config=config/crd/bases
 	$(GO) mod tidy
 	@for d in $(TOOL_MODULES); do (cd $$d && $(GO) mod tidy) || exit 1; done
 
 verify: generate lint ## Fail if generated files are stale or the code is not formatted and vetted
-	@git diff --exit-code -- go.mod go.sum tools/ || { echo "generated files are stale: run 'make generate' and commit"; exit 1; }
+	@changed=$$(git status --porcelain -- go.mod go.sum tools/ config/crd federation/apis); \
+		if [ -n "$$changed" ]; then echo "generated files are stale or uncommitted: run 'make generate' and commit"; echo "$$changed"; exit 1; fi
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi

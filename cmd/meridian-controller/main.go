@@ -11,13 +11,20 @@ import (
 	"os"
 	"syscall"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	corev1beta1 "github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
+	"github.com/meridian-dns/meridian/federation/cluster"
 	"github.com/meridian-dns/meridian/version"
 )
 
@@ -25,6 +32,7 @@ import (
 type options struct {
 	kubeconfig      string
 	context         string
+	namespace       string
 	leaderElect     bool
 	leaderNamespace string
 	leaderID        string
@@ -67,6 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig of the host cluster (default: $KUBECONFIG, ~/.kube/config, then in-cluster)")
 	fs.StringVar(&o.context, "context", "", "kubeconfig context of the host cluster (default: the current context)")
+	fs.StringVar(&o.namespace, "kubefed-namespace", "kube-federation-system", "namespace of the KubeFedClusters, their Secrets and the KubeFedConfig")
 	fs.BoolVar(&o.leaderElect, "leader-elect", true, "run only while holding the leader Lease, so several replicas can stand by")
 	fs.StringVar(&o.leaderNamespace, "leader-election-namespace", "kube-federation-system", "namespace of the leader Lease")
 	fs.StringVar(&o.leaderID, "leader-election-id", "meridian-controller", "name of the leader Lease")
@@ -100,7 +109,20 @@ func serve(o *options) error {
 	if err != nil {
 		return err
 	}
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := corev1beta1.AddToScheme(scheme); err != nil {
+		return err
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme: scheme,
+		// Only the federation namespace's Secrets are read (member tokens); caching every
+		// Secret of the host would cost memory and rights for nothing.
+		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
+			&corev1.Secret{}: {Namespaces: map[string]cache.Config{o.namespace: {}}},
+		}},
 		Metrics:                       metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:        o.probeAddr,
 		LeaderElection:                o.leaderElect,
@@ -110,6 +132,15 @@ func serve(o *options) error {
 	})
 	if err != nil {
 		return fmt.Errorf("creating the controller manager: %w", err)
+	}
+	clusters := &cluster.Controller{
+		Client:    mgr.GetClient(),
+		Namespace: o.namespace,
+		Registry:  cluster.NewRegistry(scheme, ctrl.Log.WithName("members")),
+		Recorder:  mgr.GetEventRecorder("meridian-cluster-health"),
+	}
+	if err := clusters.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the cluster health controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err
