@@ -4,9 +4,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -14,13 +17,23 @@ import (
 )
 
 func main() {
-	if err := newRootCommand(os.Stdout, os.Stderr).Execute(); err != nil {
+	// Interrupting a join cancels it; it then rolls back what it created before exiting.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRootCommand(os.Stdout, os.Stderr).ExecuteContext(ctx)
+	stop()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "meridianctl: error: %v\nRun 'meridianctl --help' for usage.\n", err)
 		os.Exit(1)
 	}
 }
 
+// rootOptions are the flags every command shares.
+type rootOptions struct {
+	kubeconfig string
+}
+
 func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	opts := &rootOptions{}
 	root := &cobra.Command{
 		Use:   "meridianctl",
 		Short: "Manage a Meridian multi-cluster federation and its global DNS",
@@ -34,7 +47,9 @@ resources federated to them, and the DNS names that answer with the nearest heal
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetVersionTemplate("meridianctl {{.Version}}\n")
-	root.AddCommand(newVersionCommand())
+	root.PersistentFlags().StringVar(&opts.kubeconfig, "kubeconfig", "",
+		"kubeconfig file (default: as kubectl, $KUBECONFIG or ~/.kube/config)")
+	root.AddCommand(newVersionCommand(), newJoinCommand(opts), newUnjoinCommand(opts))
 	return root
 }
 

@@ -37,37 +37,22 @@ var (
 // TestMain runs the cluster controller in-process against a real host and one member, probing
 // every 500 ms so state changes show quickly.
 func TestMain(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(env.RunTests(m, 1, func(ctx context.Context, e *env.Environment) error {
+		testEnv = e
+		return startController(ctx)
+	}))
 }
 
-func run(m *testing.M) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "meridian-cluster-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+// needEnv skips a test under -short, when no clusters were started.
+func needEnv(t *testing.T) {
+	t.Helper()
+	if testEnv == nil {
+		t.Skip("needs the test environment (not started with -short)")
 	}
-	defer os.RemoveAll(dir)
-	e, err := env.Start(ctx, env.Options{Dir: dir, Members: env.DefaultMembers(1), Progress: os.Stderr})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting test environment:", err)
-		return 1
-	}
-	defer e.Stop()
-	testEnv = e
-	if err := startController(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "starting the controller:", err)
-		return 1
-	}
-	return m.Run()
 }
 
 func startController(ctx context.Context) error {
 	h := testEnv.Host
-	if err := h.InstallCRDs(ctx); err != nil {
-		return err
-	}
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = v1beta1.AddToScheme(scheme)

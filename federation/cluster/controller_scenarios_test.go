@@ -17,6 +17,7 @@ import (
 )
 
 func TestMemberBecomesReadyWithTopologyAndCache(t *testing.T) {
+	needEnv(t)
 	member := testEnv.Cluster("member1")
 	register(t, member, "member1")
 	kfc := waitForCondition(t, "member1", v1beta1.ClusterReady, corev1.ConditionTrue, 30*time.Second)
@@ -54,6 +55,7 @@ func TestMemberBecomesReadyWithTopologyAndCache(t *testing.T) {
 // region or zone, and must be Ready all the same, with a Topology condition and Event that name
 // the missing label.
 func TestClusterWithoutTopologyLabelsIsReady(t *testing.T) {
+	needEnv(t)
 	register(t, testEnv.Host, "hub")
 	kfc := waitForCondition(t, "hub", v1beta1.ClusterReady, corev1.ConditionTrue, 30*time.Second)
 	kfc = waitForCondition(t, "hub", v1beta1.ClusterTopology, corev1.ConditionFalse, 10*time.Second)
@@ -74,6 +76,7 @@ func TestClusterWithoutTopologyLabelsIsReady(t *testing.T) {
 // TestSecretWithoutTokenIsConfigMalformed: the KubeFedCluster says why, and fixing the Secret
 // brings the cluster up without restarting anything.
 func TestSecretWithoutTokenIsConfigMalformed(t *testing.T) {
+	needEnv(t)
 	member := testEnv.Cluster("member1")
 	create(t, &corev1.Secret{ObjectMeta: objectMeta("broken-token"), Data: map[string][]byte{"tok": []byte("x")}})
 	create(t, &v1beta1.KubeFedCluster{ObjectMeta: objectMeta("broken"),
@@ -112,6 +115,7 @@ func TestSecretWithoutTokenIsConfigMalformed(t *testing.T) {
 // TestOfflineAfterThresholdAndBack stops the member's API server: with period 500 ms and
 // failure threshold 3 it must go Offline in well under 10 s, and come back after a restart.
 func TestOfflineAfterThresholdAndBack(t *testing.T) {
+	needEnv(t)
 	member := testEnv.Cluster("member1")
 	register(t, member, "flaky")
 	waitForCondition(t, "flaky", v1beta1.ClusterReady, corev1.ConditionTrue, 30*time.Second)
@@ -141,6 +145,7 @@ func TestOfflineAfterThresholdAndBack(t *testing.T) {
 }
 
 func TestDeletedClusterLeavesTheRegistry(t *testing.T) {
+	needEnv(t)
 	register(t, testEnv.Cluster("member1"), "leaver")
 	waitForCondition(t, "leaver", v1beta1.ClusterReady, corev1.ConditionTrue, 30*time.Second)
 	if err := host.Delete(context.Background(), &v1beta1.KubeFedCluster{ObjectMeta: objectMeta("leaver")}); err != nil {

@@ -149,8 +149,13 @@ func TestMemberAPIServerRestart(t *testing.T) {
 	}
 }
 
+// testContext bounds a test; every e2e test starts with it, so it also skips them all under
+// -short, when no environment was started.
 func testContext(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
+	if testEnv == nil {
+		t.Skip("needs the test environment (not started with -short)")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
 	return ctx

@@ -4,10 +4,8 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/meridian-dns/meridian/test/env"
 )
@@ -17,25 +15,8 @@ import (
 var testEnv *env.Environment
 
 func TestMain(m *testing.M) {
-	os.Exit(runTests(m))
-}
-
-func runTests(m *testing.M) int {
-	// Generous: on a cold machine this includes building the pinned Kubernetes binaries.
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
-	e, err := env.Start(ctx, env.Options{Progress: os.Stderr})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting test environment:", err)
-		return 1
-	}
-	testEnv = e
-	code := m.Run()
-	if err := e.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping test environment:", err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	return code
+	os.Exit(env.RunTests(m, 2, func(_ context.Context, e *env.Environment) error {
+		testEnv = e
+		return nil
+	}))
 }
