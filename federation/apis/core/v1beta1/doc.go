@@ -25,6 +25,7 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(SchemeGroupVersion,
 		&KubeFedCluster{}, &KubeFedClusterList{},
 		&KubeFedConfig{}, &KubeFedConfigList{},
+		&FederatedTypeConfig{}, &FederatedTypeConfigList{},
 	)
 	metav1.AddToGroupVersion(scheme, SchemeGroupVersion)
 	return nil
