@@ -15,7 +15,7 @@ import (
 // +kubebuilder:printcolumn:name="Target",type=string,JSONPath=`.spec.targetType.kind`
 // +kubebuilder:printcolumn:name="Propagation",type=string,JSONPath=`.spec.propagation`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
-// +kubebuilder:validation:XValidation:rule="self.metadata.name == (has(self.spec.targetType.group) && self.spec.targetType.group != '' ? self.spec.targetType.pluralName + '.' + self.spec.targetType.group : self.spec.targetType.pluralName)",message="metadata.name: must be <spec.targetType.pluralName>.<spec.targetType.group> (just the plural name for the core group)"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name == (has(self.spec.targetType.group) && size(self.spec.targetType.group) > 0 ? self.spec.targetType.pluralName + '.' + self.spec.targetType.group : self.spec.targetType.pluralName)",message="metadata.name: must be <spec.targetType.pluralName>.<spec.targetType.group> (just the plural name for the core group)"
 type FederatedTypeConfig struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
