@@ -126,6 +126,22 @@ spec:
   placement:
     clusterSelector:
       matchLabels: {}
+---
+apiVersion: scheduling.kubefed.io/v1alpha1
+kind: ReplicaSchedulingPreference
+metadata:
+  name: test-deployment
+  namespace: test-namespace
+spec:
+  targetKind: FederatedDeployment
+  totalReplicas: 9
+  clusters:
+    earth:
+      minReplicas: 1
+      maxReplicas: 8
+      weight: 1
+    vulcan:
+      weight: 2
 `
 
 // TestKubeFedFederatedTypesApplyUnchanged applies KubeFed's YAML with kubectl (the CRDs
@@ -147,6 +163,7 @@ func TestKubeFedFederatedTypesApplyUnchanged(t *testing.T) {
 		"federatednamespace.types.kubefed.io/test-namespace created",
 		"federateddeployment.types.kubefed.io/test-deployment created",
 		"federatedservice.types.kubefed.io/test-service created",
+		"replicaschedulingpreference.scheduling.kubefed.io/test-deployment created",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("kubectl apply output lacks %q:\n%s", want, out)
@@ -172,8 +189,10 @@ func TestKubeFedFederatedTypesApplyUnchanged(t *testing.T) {
 		{`- path: "/spec/replicas"`, `- path: "/metadata/name"`},
 		{`      op: "add"`, `      op: "move"`},
 		{"  name: deployments.apps\n", "  name: deployments\n"},
+		{"      maxReplicas: 8\n", "      maxReplicas: 0\n"},
 	}
-	fields := []string{"overrides cannot change the object's identity", `spec.overrides[0].clusterOverrides[2].op: Unsupported value: "move"`, "metadata.name: must be <spec.targetType.pluralName>"}
+	fields := []string{"overrides cannot change the object's identity", `spec.overrides[0].clusterOverrides[2].op: Unsupported value: "move"`, "metadata.name: must be <spec.targetType.pluralName>",
+		"minReplicas: must not be greater than maxReplicas"}
 	for i, b := range bad {
 		broken := strings.Replace(kubefedLabManifests, b.edit, b.field, 1)
 		if broken == kubefedLabManifests {
