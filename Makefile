@@ -9,7 +9,7 @@ TOOL_MODULES := $(wildcard tools/*)
 CONTROLLER_GEN := bin/controller-gen
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help build tools test demo generate verify lint clean clean-cache
+.PHONY: FORCE help build tools test bench demo generate verify lint clean clean-cache
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,6 +25,9 @@ tools: bin/testenv ## Build the pinned kube-apiserver, etcd, KWOK... into ~/.cac
 
 test: tools ## Run unit tests and the tests on real local clusters
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+bench: tools ## Run the benchmarks on real local clusters (propagation: median of 10 runs)
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 10x -timeout $(TEST_TIMEOUT) ./test/e2e/
 
 demo: tools ## Start a host and two member clusters on 127.0.0.1 (Ctrl-C stops them)
 	bin/testenv up

@@ -24,7 +24,10 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	corev1beta1 "github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
+	schedulingv1alpha1 "github.com/meridian-dns/meridian/federation/apis/scheduling/v1alpha1"
+	typesv1beta1 "github.com/meridian-dns/meridian/federation/apis/types/v1beta1"
 	"github.com/meridian-dns/meridian/federation/cluster"
+	"github.com/meridian-dns/meridian/federation/propagation"
 	"github.com/meridian-dns/meridian/version"
 )
 
@@ -116,6 +119,12 @@ func serve(o *options) error {
 	if err := corev1beta1.AddToScheme(scheme); err != nil {
 		return err
 	}
+	if err := typesv1beta1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := schedulingv1alpha1.AddToScheme(scheme); err != nil {
+		return err
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme: scheme,
 		// Only the federation namespace's Secrets are read (member tokens); caching every
@@ -123,6 +132,9 @@ func serve(o *options) error {
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
 			&corev1.Secret{}: {Namespaces: map[string]cache.Config{o.namespace: {}}},
 		}},
+		// Federated<Kind> objects are read as unstructured; the controllers watch them anyway,
+		// so their reads come from the cache too instead of the API server.
+		Client: client.Options{Cache: &client.CacheOptions{Unstructured: true}},
 		Metrics:                       metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:        o.probeAddr,
 		LeaderElection:                o.leaderElect,
@@ -133,14 +145,24 @@ func serve(o *options) error {
 	if err != nil {
 		return fmt.Errorf("creating the controller manager: %w", err)
 	}
+	registry := cluster.NewRegistry(scheme, ctrl.Log.WithName("members"))
 	clusters := &cluster.Controller{
 		Client:    mgr.GetClient(),
 		Namespace: o.namespace,
-		Registry:  cluster.NewRegistry(scheme, ctrl.Log.WithName("members")),
+		Registry:  registry,
 		Recorder:  mgr.GetEventRecorder("meridian-cluster-health"),
 	}
 	if err := clusters.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the cluster health controller: %w", err)
+	}
+	sync := &propagation.Controller{
+		Host:      mgr.GetClient(),
+		Namespace: o.namespace,
+		Registry:  registry,
+		Recorder:  mgr.GetEventRecorder("meridian-sync"),
+	}
+	if err := sync.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the sync controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err

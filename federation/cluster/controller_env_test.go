@@ -37,7 +37,7 @@ var (
 // TestMain runs the cluster controller in-process against a real host and one member, probing
 // every 500 ms so state changes show quickly.
 func TestMain(m *testing.M) {
-	os.Exit(env.RunTests(m, 1, func(ctx context.Context, e *env.Environment) error {
+	os.Exit(env.RunTests(m, env.DefaultMembers(1), func(ctx context.Context, e *env.Environment) error {
 		testEnv = e
 		return startController(ctx)
 	}))

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	crcluster "sigs.k8s.io/controller-runtime/pkg/cluster"
 
 	"github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
@@ -156,6 +157,9 @@ func (r *Registry) newMember(name string, cfg *rest.Config, fp string) (*Member,
 	c, err := crcluster.New(cfg, func(o *crcluster.Options) {
 		o.Scheme = r.scheme
 		o.Logger = r.log.WithValues("cluster", name)
+		// Federated kinds are handled as unstructured objects; their reads come from the
+		// member's watch cache too, not from its API server on every reconcile.
+		o.Client.Cache = &client.CacheOptions{Unstructured: true}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the client for member %s: %w", name, err)

@@ -25,7 +25,7 @@ import (
 var stack *env.Environment
 
 func TestMain(m *testing.M) {
-	os.Exit(env.RunTests(m, 1, func(_ context.Context, e *env.Environment) error {
+	os.Exit(env.RunTests(m, env.DefaultMembers(1), func(_ context.Context, e *env.Environment) error {
 		stack = e
 		return nil
 	}))

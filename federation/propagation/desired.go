@@ -45,6 +45,11 @@ type Decision struct {
 }
 
 // Decide computes the member object for one cluster. Errors name the field at fault.
+//
+// The object holds only what the federated object says. It is sent with server-side apply, so
+// fields the member sets itself (a Service's clusterIP, clusterIPs and healthCheckNodePort, a
+// ServiceAccount's secrets, every resourceVersion) are never sent and stay the member's — which
+// is what KubeFed achieved by copying them from the live object before each update.
 func Decide(in Input) (Decision, error) {
 	managed := in.Live != nil && in.Live.GetLabels()[ManagedLabel] == "true"
 	if !in.Placed {
@@ -65,13 +70,10 @@ func Decide(in Input) (Decision, error) {
 		}
 	}
 	if err := applyOverrides(obj.Object, in.Overrides); err != nil {
-		return Decision{}, fmt.Errorf("spec.overrides: %w", err)
+		return Decision{}, overrideError{err}
 	}
 	// Set again after overrides, so no override can change identity or the managed label.
 	setIdentity(obj, in)
-	if in.Live != nil {
-		retainMemberFields(obj, in.Live)
-	}
 	return Decision{Object: obj}, nil
 }
 
@@ -102,23 +104,12 @@ func setIdentity(obj *unstructured.Unstructured, in Input) {
 	obj.SetLabels(labels)
 }
 
-// memberOwnedFields are set by the member cluster itself; sending them empty would fail
-// (a Service's clusterIP is immutable) or fight the member (a ServiceAccount's token secrets).
-var memberOwnedFields = map[string][][]string{
-	"Service":        {{"spec", "clusterIP"}, {"spec", "clusterIPs"}, {"spec", "healthCheckNodePort"}},
-	"ServiceAccount": {{"secrets"}},
-}
+// overrideError marks a failure to apply overrides, reported as ApplyOverridesFailed.
+type overrideError struct{ error }
 
-// retainMemberFields copies from live what the member owns, and its resourceVersion so an
-// update is a compare-and-swap.
-func retainMemberFields(obj, live *unstructured.Unstructured) {
-	obj.SetResourceVersion(live.GetResourceVersion())
-	for _, path := range memberOwnedFields[obj.GetKind()] {
-		if _, set, _ := unstructured.NestedFieldNoCopy(obj.Object, path...); set {
-			continue // the template asks for a value: the user's choice wins
-		}
-		if v, found, _ := unstructured.NestedFieldCopy(live.Object, path...); found {
-			_ = unstructured.SetNestedField(obj.Object, v, path...)
-		}
-	}
+func (e overrideError) Unwrap() error { return e.error }
+
+func isOverrideError(err error) bool {
+	var o overrideError
+	return errors.As(err, &o)
 }

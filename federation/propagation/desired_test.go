@@ -80,14 +80,14 @@ spec: {replicas: 3, template: {spec: {containers: [{name: app, image: v2}, {name
 			want: `{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, labels: {kubefed.io/managed: "true"}}, spec: {replicas: 3}}`,
 		},
 		{
-			name: "a Service keeps the member's clusterIP, clusterIPs, healthCheckNodePort and resourceVersion",
+			name: "a Service's member-set fields are not sent, so apply leaves them to the member",
 			in: Input{Target: service, Name: "web", Namespace: "shop", Placed: true, Template: doc(t, "spec: {type: LoadBalancer, ports: [{port: 80}]}"),
 				Live: live(t, `{metadata: {name: web, resourceVersion: "42", labels: {kubefed.io/managed: "true"}},
 spec: {clusterIP: 10.96.0.7, clusterIPs: [10.96.0.7], healthCheckNodePort: 30111, type: LoadBalancer, ports: [{port: 80}]}}`)},
 			want: `apiVersion: v1
 kind: Service
-metadata: {name: web, namespace: shop, resourceVersion: "42", labels: {kubefed.io/managed: "true"}}
-spec: {type: LoadBalancer, ports: [{port: 80}], clusterIP: 10.96.0.7, clusterIPs: [10.96.0.7], healthCheckNodePort: 30111}`,
+metadata: {name: web, namespace: shop, labels: {kubefed.io/managed: "true"}}
+spec: {type: LoadBalancer, ports: [{port: 80}]}`,
 		},
 		{
 			name: "a template clusterIP is the user's choice",
@@ -96,10 +96,10 @@ spec: {type: LoadBalancer, ports: [{port: 80}], clusterIP: 10.96.0.7, clusterIPs
 			want: `{apiVersion: v1, kind: Service, metadata: {name: dns, labels: {kubefed.io/managed: "true"}}, spec: {clusterIP: None}}`,
 		},
 		{
-			name: "a ServiceAccount keeps its token secrets",
+			name: "a ServiceAccount's token secrets are not sent",
 			in: Input{Target: svcAccount, Name: "bot", Placed: true, Template: doc(t, "{}"),
 				Live: live(t, `{metadata: {labels: {kubefed.io/managed: "true"}}, secrets: [{name: bot-token-x}]}`)},
-			want: `{apiVersion: v1, kind: ServiceAccount, metadata: {name: bot, labels: {kubefed.io/managed: "true"}}, secrets: [{name: bot-token-x}]}`,
+			want: `{apiVersion: v1, kind: ServiceAccount, metadata: {name: bot, labels: {kubefed.io/managed: "true"}}}`,
 		},
 		{
 			name: "not placed, managed: delete",
@@ -123,7 +123,7 @@ spec: {type: LoadBalancer, ports: [{port: 80}], clusterIP: 10.96.0.7, clusterIPs
 			name: "placed over an unmanaged object with adoption: taken over",
 			in: Input{Target: deployment, Name: "web", Placed: true, Adopt: true, Template: doc(t, "spec: {replicas: 1}"),
 				Live: live(t, `{metadata: {name: web, resourceVersion: "7"}}`)},
-			want: `{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, resourceVersion: "7", labels: {kubefed.io/managed: "true"}}, spec: {replicas: 1}}`,
+			want: `{apiVersion: apps/v1, kind: Deployment, metadata: {name: web, labels: {kubefed.io/managed: "true"}}, spec: {replicas: 1}}`,
 		},
 		{
 			name: "a template of the wrong kind",

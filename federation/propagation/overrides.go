@@ -14,6 +14,9 @@ type Override struct {
 	Op    string
 	Path  string
 	Value any
+	// Field locates the operation in the federated object for error messages, for example
+	// spec.overrides[0].clusterOverrides[1]; empty in tests that build overrides by hand.
+	Field string
 }
 
 // Override operations.
@@ -43,7 +46,7 @@ func OverridesFor(fed *unstructured.Unstructured, cluster string) ([]Override, e
 		ops, _ := entry["clusterOverrides"].([]any)
 		for j, raw := range ops {
 			op, _ := raw.(map[string]any)
-			o := Override{Value: op["value"]}
+			o := Override{Value: op["value"], Field: fmt.Sprintf("spec.overrides[%d].clusterOverrides[%d]", i, j)}
 			o.Op, _ = op["op"].(string)
 			o.Path, _ = op["path"].(string)
 			if o.Op == "" {
@@ -83,7 +86,11 @@ func applyOverrides(obj map[string]any, ops []Override) error {
 			return err
 		}
 		if err := apply(obj, o); err != nil {
-			return fmt.Errorf("%s %s: %w", o.Op, o.Path, err)
+			where := o.Field
+			if where == "" {
+				where = "spec.overrides"
+			}
+			return fmt.Errorf("%s: %s %s: %w", where, o.Op, o.Path, err)
 		}
 	}
 	return nil

@@ -19,7 +19,7 @@ import (
 // pods are scheduled onto the fake nodes, become Ready, and appear as ready endpoints.
 func TestDeploymentGetsReadyEndpoints(t *testing.T) {
 	ctx := testContext(t, time.Minute)
-	client := testEnv.Cluster("member1").Client()
+	client := testEnv.Cluster("earth").Client()
 	ns := createNamespace(t, ctx, client, "smoke-endpoints")
 
 	labels := map[string]string{"app": "web"}
@@ -83,7 +83,7 @@ func countReady(slices []discoveryv1.EndpointSlice) int {
 // controller does: only through the status subresource; a plain update cannot set it.
 func TestLoadBalancerStatusSubresource(t *testing.T) {
 	ctx := testContext(t, 30*time.Second)
-	client := testEnv.Cluster("member2").Client()
+	client := testEnv.Cluster("vulcan").Client()
 	ns := createNamespace(t, ctx, client, "smoke-lb")
 
 	svc, err := client.CoreV1().Services(ns).Create(ctx, &corev1.Service{
@@ -125,33 +125,33 @@ func TestLoadBalancerStatusSubresource(t *testing.T) {
 // TestMemberAPIServerRestart stops and starts one member's apiserver, as fault tests will.
 func TestMemberAPIServerRestart(t *testing.T) {
 	ctx := testContext(t, time.Minute)
-	member := testEnv.Cluster("member2")
+	member := testEnv.Cluster("vulcan")
 	client := member.Client()
 
 	if err := member.APIServer.Stop(); err != nil {
-		t.Fatalf("stopping member2's apiserver: %v", err)
+		t.Fatalf("stopping vulcan's apiserver: %v", err)
 	}
 	short, cancel := context.WithTimeout(ctx, 3*time.Second)
 	_, err := client.CoreV1().Nodes().List(short, metav1.ListOptions{})
 	cancel()
 	if err == nil {
-		t.Fatal("member2 still answers with its apiserver stopped")
+		t.Fatal("vulcan still answers with its apiserver stopped")
 	}
 	if err := member.APIServer.Start(ctx); err != nil {
-		t.Fatalf("starting member2's apiserver again: %v", err)
+		t.Fatalf("starting vulcan's apiserver again: %v", err)
 	}
 	nodes, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 	if err != nil {
-		t.Fatalf("member2 does not answer after restart: %v", err)
+		t.Fatalf("vulcan does not answer after restart: %v", err)
 	}
 	if len(nodes.Items) != len(member.Zones) {
-		t.Fatalf("member2 has %d nodes after restart, want %d (its data lives in etcd)", len(nodes.Items), len(member.Zones))
+		t.Fatalf("vulcan has %d nodes after restart, want %d (its data lives in etcd)", len(nodes.Items), len(member.Zones))
 	}
 }
 
 // testContext bounds a test; every e2e test starts with it, so it also skips them all under
 // -short, when no environment was started.
-func testContext(t *testing.T, timeout time.Duration) context.Context {
+func testContext(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
 	if testEnv == nil {
 		t.Skip("needs the test environment (not started with -short)")

@@ -33,7 +33,7 @@ type controllerProcess struct {
 	log         string
 }
 
-func startController(t *testing.T, binary, leaseName string) *controllerProcess {
+func startController(t testing.TB, binary, leaseName string) *controllerProcess {
 	t.Helper()
 	ports, err := env.FreePorts(2)
 	if err != nil {

@@ -7,6 +7,9 @@ import (
 	"os"
 	"testing"
 
+	"github.com/go-logr/logr"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
 	"github.com/meridian-dns/meridian/test/env"
 )
 
@@ -14,8 +17,16 @@ import (
 // namespace or with its own names.
 var testEnv *env.Environment
 
+// labMembers are the members of KubeFed's classic lab, whose YAML the tests apply unchanged.
+var labMembers = []env.ClusterSpec{
+	{Name: "earth", Region: "us-east-1", Zones: []string{"us-east-1a"}},
+	{Name: "vulcan", Region: "eu-west-1", Zones: []string{"eu-west-1a"}},
+}
+
 func TestMain(m *testing.M) {
-	os.Exit(env.RunTests(m, 2, func(_ context.Context, e *env.Environment) error {
+	// The tests use controller-runtime clients; their own logs would only be noise here.
+	ctrllog.SetLogger(logr.Discard())
+	os.Exit(env.RunTests(m, labMembers, func(_ context.Context, e *env.Environment) error {
 		testEnv = e
 		return nil
 	}))

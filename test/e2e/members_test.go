@@ -25,7 +25,7 @@ import (
 const fedNamespace = "kube-federation-system"
 
 // hostClient is a controller-runtime client of the host that knows Meridian's kinds.
-func hostClient(t *testing.T) client.Client {
+func hostClient(t testing.TB) client.Client {
 	t.Helper()
 	scheme := runtime.NewScheme()
 	_ = corev1.AddToScheme(scheme)
@@ -38,7 +38,7 @@ func hostClient(t *testing.T) client.Client {
 }
 
 // meridianctl runs bin/meridianctl against the environment's kubeconfig.
-func meridianctl(t *testing.T, ctx context.Context, args ...string) (string, error) {
+func meridianctl(t testing.TB, ctx context.Context, args ...string) (string, error) {
 	t.Helper()
 	binary, err := env.BuildCommand(ctx, "meridianctl")
 	if err != nil {
@@ -48,7 +48,7 @@ func meridianctl(t *testing.T, ctx context.Context, args ...string) (string, err
 	return string(out), err
 }
 
-func kubectl(t *testing.T, ctx context.Context, args ...string) string {
+func kubectl(t testing.TB, ctx context.Context, args ...string) string {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, testEnv.Binaries.Kubectl, append([]string{"--kubeconfig", testEnv.KubeconfigPath, "--context", env.HostContext}, args...)...)
 	out, err := cmd.CombinedOutput()
@@ -60,7 +60,7 @@ func kubectl(t *testing.T, ctx context.Context, args ...string) string {
 
 // setUpFederation creates the federation namespace and a KubeFedConfig that probes every second
 // (failure threshold 3), and starts the controller.
-func setUpFederation(t *testing.T, ctx context.Context) *controllerProcess {
+func setUpFederation(t testing.TB, ctx context.Context) *controllerProcess {
 	t.Helper()
 	host := hostClient(t)
 	if err := host.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: fedNamespace}}); err != nil && !apierrors.IsAlreadyExists(err) {
@@ -84,7 +84,7 @@ func setUpFederation(t *testing.T, ctx context.Context) *controllerProcess {
 }
 
 // waitKFC waits until the named KubeFedCluster's condition typ has status want.
-func waitKFC(t *testing.T, ctx context.Context, name string, typ v1beta1.ClusterConditionType, want corev1.ConditionStatus, timeout time.Duration) *v1beta1.KubeFedCluster {
+func waitKFC(t testing.TB, ctx context.Context, name string, typ v1beta1.ClusterConditionType, want corev1.ConditionStatus, timeout time.Duration) *v1beta1.KubeFedCluster {
 	t.Helper()
 	host := hostClient(t)
 	kfc := &v1beta1.KubeFedCluster{}

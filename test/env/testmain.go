@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-// RunTests is the body of a TestMain that needs real clusters: it starts a host and members
+// RunTests is the body of a TestMain that needs real clusters: it starts a host and the members
 // (Meridian's CRDs installed in the host) in a temporary directory, calls setup, runs the tests
 // and stops everything. With -short nothing is started and setup gets nil, so tests that need
 // the clusters must skip themselves. It returns the exit code for os.Exit.
-func RunTests(m *testing.M, members int, setup func(context.Context, *Environment) error) int {
+func RunTests(m *testing.M, members []ClusterSpec, setup func(context.Context, *Environment) error) int {
 	flag.Parse()
 	if testing.Short() {
 		return m.Run()
@@ -27,7 +27,7 @@ func RunTests(m *testing.M, members int, setup func(context.Context, *Environmen
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	e, err := Start(ctx, Options{Dir: dir, Members: DefaultMembers(members), Progress: os.Stderr})
+	e, err := Start(ctx, Options{Dir: dir, Members: members, Progress: os.Stderr})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the test environment:", err)
 		return 1

@@ -1,0 +1,275 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/meridian-dns/meridian/test/env"
+)
+
+// syncTypeConfigs enables the three kinds the lab uses, as KubeFed's FederatedTypeConfigs.
+const syncTypeConfigs = `apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: namespaces, namespace: kube-federation-system}
+spec:
+  federatedType: {group: types.kubefed.io, kind: FederatedNamespace, pluralName: federatednamespaces, scope: Namespaced, version: v1beta1}
+  propagation: Enabled
+  targetType: {kind: Namespace, pluralName: namespaces, scope: Cluster, version: v1}
+---
+apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: deployments.apps, namespace: kube-federation-system}
+spec:
+  federatedType: {group: types.kubefed.io, kind: FederatedDeployment, pluralName: federateddeployments, scope: Namespaced, version: v1beta1}
+  propagation: Enabled
+  targetType: {group: apps, kind: Deployment, pluralName: deployments, scope: Namespaced, version: v1}
+---
+apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: services, namespace: kube-federation-system}
+spec:
+  federatedType: {group: types.kubefed.io, kind: FederatedService, pluralName: federatedservices, scope: Namespaced, version: v1beta1}
+  propagation: Enabled
+  targetType: {kind: Service, pluralName: services, scope: Namespaced, version: v1}
+---
+apiVersion: core.kubefed.io/v1beta1
+kind: FederatedTypeConfig
+metadata: {name: configmaps, namespace: kube-federation-system}
+spec:
+  federatedType: {group: types.kubefed.io, kind: FederatedConfigMap, pluralName: federatedconfigmaps, scope: Namespaced, version: v1beta1}
+  propagation: Enabled
+  targetType: {kind: ConfigMap, pluralName: configmaps, scope: Namespaced, version: v1}
+`
+
+// syncLab is the httpbin lab in KubeFed's YAML, placed on both members, with vulcan overridden
+// to three replicas.
+const syncLab = `apiVersion: v1
+kind: Namespace
+metadata: {name: sync-lab}
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata: {name: sync-lab, namespace: sync-lab}
+spec:
+  placement:
+    clusters: [{name: earth}, {name: vulcan}]
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedDeployment
+metadata: {name: httpbin, namespace: sync-lab}
+spec:
+  template:
+    metadata:
+      labels: {app: httpbin}
+    spec:
+      replicas: 1
+      selector:
+        matchLabels: {app: httpbin}
+      template:
+        metadata:
+          labels: {app: httpbin}
+        spec:
+          containers:
+          - name: httpbin
+            image: docker.io/kennethreitz/httpbin
+            ports: [{containerPort: 80}]
+  placement:
+    clusters: [{name: earth}, {name: vulcan}]
+  overrides:
+  - clusterName: vulcan
+    clusterOverrides:
+    - path: /spec/replicas
+      value: 3
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedService
+metadata: {name: httpbin, namespace: sync-lab}
+spec:
+  template:
+    spec:
+      type: NodePort
+      selector: {app: httpbin}
+      ports: [{name: http, port: 80}]
+  placement:
+    clusters: [{name: earth}, {name: vulcan}]
+`
+
+func applyYAML(t testing.TB, ctx context.Context, name, manifest string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name+".yaml")
+	if err := os.WriteFile(path, []byte(manifest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kubectl(t, ctx, "apply", "-f", path)
+}
+
+// joinMembers joins every member with meridianctl and waits until each is Ready.
+func joinMembers(t testing.TB, ctx context.Context) {
+	t.Helper()
+	for _, m := range testEnv.Members {
+		if out, err := meridianctl(t, ctx, "join", m.Name, "--host-cluster-context", env.HostContext); err != nil {
+			t.Fatalf("join %s: %v\n%s", m.Name, err, out)
+		}
+		waitKFC(t, ctx, m.Name, "Ready", "True", 30*time.Second)
+	}
+}
+
+// eventually polls cond every 200 ms until it holds or timeout passes.
+func eventually(t testing.TB, ctx context.Context, timeout time.Duration, what string, cond func(context.Context) (bool, error)) {
+	t.Helper()
+	var last error
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
+		ok, err := cond(ctx)
+		last = err
+		return ok, nil
+	})
+	if err != nil {
+		t.Fatalf("%s: not true within %v (last error: %v)", what, timeout, last)
+	}
+}
+
+func deploymentReplicas(ctx context.Context, c kubernetes.Interface) (spec, ready int32, err error) {
+	d, err := c.AppsV1().Deployments("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+	if err != nil {
+		return 0, 0, err
+	}
+	return *d.Spec.Replicas, d.Status.ReadyReplicas, nil
+}
+
+// TestSyncPropagatesKubeFedLab applies KubeFed's YAML and follows the objects into the members:
+// placement, overrides, placement changes, unknown clusters, deletion and orphaning.
+func TestSyncPropagatesKubeFedLab(t *testing.T) {
+	ctx := testContext(t, 5*time.Minute)
+	setUpFederation(t, ctx)
+	joinMembers(t, ctx)
+	applyYAML(t, ctx, "ftc", syncTypeConfigs)
+	start := time.Now()
+	applyYAML(t, ctx, "lab", syncLab)
+	m1, m2 := testEnv.Members[0].Client(), testEnv.Members[1].Client()
+
+	want := map[string]int32{"earth": 1, "vulcan": 3}
+	for _, m := range testEnv.Members {
+		c := m.Client()
+		eventually(t, ctx, time.Minute, "httpbin Ready in "+m.Name, func(ctx context.Context) (bool, error) {
+			spec, ready, err := deploymentReplicas(ctx, c)
+			return err == nil && spec == want[m.Name] && ready == want[m.Name], err
+		})
+		svc, err := c.CoreV1().Services("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+		if err != nil || svc.Spec.ClusterIP == "" || svc.Labels["kubefed.io/managed"] != "true" {
+			t.Fatalf("%s: Service %+v, %v; want a managed Service with a clusterIP from the member", m.Name, svc, err)
+		}
+	}
+	t.Logf("lab Ready in both members %v after kubectl apply", time.Since(start).Round(100*time.Millisecond))
+	eventually(t, ctx, 30*time.Second, "Propagation=True on the FederatedDeployment", func(ctx context.Context) (bool, error) {
+		out := kubectl(t, ctx, "get", "federateddeployment", "httpbin", "-n", "sync-lab",
+			"-o", `jsonpath={.status.conditions[?(@.type=="Propagation")].status} {.status.clusters[*].clusterName}`)
+		return out == "True earth vulcan", fmt.Errorf("status %q", out)
+	})
+
+	t.Run("a member's edit is undone", func(t *testing.T) {
+		d, err := m1.AppsV1().Deployments("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		five := int32(5)
+		d.Spec.Replicas = &five
+		if _, err := m1.AppsV1().Deployments("sync-lab").Update(ctx, d, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, ctx, 30*time.Second, "replicas back to 1 in earth", func(ctx context.Context) (bool, error) {
+			spec, _, err := deploymentReplicas(ctx, m1)
+			return err == nil && spec == 1, err
+		})
+	})
+
+	t.Run("a bad override is reported for its cluster while the other stays in sync", func(t *testing.T) {
+		kubectl(t, ctx, "patch", "federateddeployment", "httpbin", "-n", "sync-lab", "--type=merge", "-p",
+			`{"spec":{"template":{"metadata":{"labels":{"app":"httpbin","rev":"2"}}},`+
+				`"overrides":[{"clusterName":"vulcan","clusterOverrides":[{"path":"/spec/replicaz","value":3}]}]}}`)
+		eventually(t, ctx, 30*time.Second, "the new label in earth", func(ctx context.Context) (bool, error) {
+			d, err := m1.AppsV1().Deployments("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+			return err == nil && d.Labels["rev"] == "2", err
+		})
+		wantMsg := "vulcan: ApplyOverridesFailed: spec.overrides[0].clusterOverrides[0]: replace /spec/replicaz: no field at /spec/replicaz"
+		eventually(t, ctx, 30*time.Second, "the failed override in the status", func(ctx context.Context) (bool, error) {
+			out := kubectl(t, ctx, "get", "federateddeployment", "httpbin", "-n", "sync-lab", "-o",
+				`jsonpath={.status.conditions[?(@.type=="Propagation")].status} {.status.conditions[?(@.type=="Propagation")].message}`)
+			return out == "False "+wantMsg, fmt.Errorf("status %q", out)
+		})
+		events := kubectl(t, ctx, "get", "events", "-n", "sync-lab", "--field-selector", "involvedObject.kind=FederatedDeployment,reason=ApplyOverridesFailed", "-o", "jsonpath={.items[*].message}")
+		if !strings.Contains(events, "/spec/replicaz") {
+			t.Fatalf("no ApplyOverridesFailed Event naming the path; events: %q", events)
+		}
+		// vulcan keeps what it had: a failed override never removes a member's object.
+		if spec, _, err := deploymentReplicas(ctx, m2); err != nil || spec != 3 {
+			t.Fatalf("vulcan's Deployment: replicas %d, %v; want it left at 3", spec, err)
+		}
+		kubectl(t, ctx, "patch", "federateddeployment", "httpbin", "-n", "sync-lab", "--type=merge", "-p",
+			`{"spec":{"overrides":[{"clusterName":"vulcan","clusterOverrides":[{"path":"/spec/replicas","value":2}]}]}}`)
+		eventually(t, ctx, 30*time.Second, "the fixed override in vulcan", func(ctx context.Context) (bool, error) {
+			spec, _, err := deploymentReplicas(ctx, m2)
+			return err == nil && spec == 2, err
+		})
+	})
+
+	t.Run("a template of the wrong kind is reported naming the field", func(t *testing.T) {
+		applyYAML(t, ctx, "wrong-kind", `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: wrong, namespace: sync-lab}
+spec:
+  template: {apiVersion: v1, kind: Secret, data: {a: Yg==}}
+  placement: {clusterSelector: {}}
+`)
+		eventually(t, ctx, 30*time.Second, "ComputeResourceFailed in the status", func(ctx context.Context) (bool, error) {
+			out := kubectl(t, ctx, "get", "federatedconfigmap", "wrong", "-n", "sync-lab", "-o", `jsonpath={.status.conditions[?(@.type=="Propagation")].message}`)
+			return strings.Contains(out, `earth: ComputeResourceFailed: spec.template.kind: "Secret", but this federated type propagates ConfigMap`) &&
+				strings.Contains(out, "vulcan: ComputeResourceFailed"), fmt.Errorf("message %q", out)
+		})
+		for _, c := range []kubernetes.Interface{m1, m2} {
+			if _, err := c.CoreV1().ConfigMaps("sync-lab").Get(ctx, "wrong", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				t.Fatalf("a ConfigMap from a wrong template reached a member: %v", err)
+			}
+		}
+	})
+
+	t.Run("an unknown cluster is reported while the others stay in sync", func(t *testing.T) {
+		kubectl(t, ctx, "patch", "federateddeployment", "httpbin", "-n", "sync-lab", "--type=merge",
+			"-p", `{"spec":{"placement":{"clusters":[{"name":"earth"},{"name":"pluto"}]}}}`)
+		eventually(t, ctx, 30*time.Second, "Deployment gone from vulcan only", func(ctx context.Context) (bool, error) {
+			_, err := m2.AppsV1().Deployments("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+			return apierrors.IsNotFound(err), err
+		})
+		if _, _, err := deploymentReplicas(ctx, m1); err != nil {
+			t.Fatalf("earth lost its Deployment: %v", err)
+		}
+		eventually(t, ctx, 30*time.Second, "ClusterNotFound for pluto in the status", func(ctx context.Context) (bool, error) {
+			out := kubectl(t, ctx, "get", "federateddeployment", "httpbin", "-n", "sync-lab", "-o", `jsonpath={.status.conditions[?(@.type=="Propagation")].message}`)
+			return strings.Contains(out, "pluto: ClusterNotFound") && strings.Contains(out, "spec.placement.clusters"), fmt.Errorf("message %q", out)
+		})
+	})
+
+	t.Run("deleting removes everywhere; the orphan annotation keeps", func(t *testing.T) {
+		kubectl(t, ctx, "annotate", "federatedservice", "httpbin", "-n", "sync-lab", "kubefed.io/orphan=true")
+		kubectl(t, ctx, "delete", "federatedservice", "httpbin", "-n", "sync-lab")
+		kubectl(t, ctx, "delete", "federateddeployment", "httpbin", "-n", "sync-lab")
+		eventually(t, ctx, 30*time.Second, "Deployment gone from earth", func(ctx context.Context) (bool, error) {
+			_, err := m1.AppsV1().Deployments("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+			return apierrors.IsNotFound(err), err
+		})
+		for _, c := range []kubernetes.Interface{m1, m2} {
+			if _, err := c.CoreV1().Services("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{}); err != nil {
+				t.Errorf("the orphaned Service should stay in the members: %v", err)
+			}
+		}
+	})
+}
