@@ -16,7 +16,9 @@ func newJoinCommand(root *rootOptions) *cobra.Command {
 		Long: `join registers the cluster of kubeconfig context --cluster-context (default NAME) as member NAME
 of the federation whose host is --host-cluster-context, as kubefedctl join did: a ServiceAccount
 with the least rights Meridian needs in the member, its token in a Secret in the host, and a
-KubeFedCluster NAME pointing at the member's API server.
+KubeFedCluster NAME pointing at the member's API server. The member's rights cover KubeFed's
+default kinds and the kind of every FederatedTypeConfig in the host; join again after enabling
+another kind.
 
 Both clusters are checked before anything is created; if a step fails, what was created is
 deleted again. Joining again updates what an earlier join created (after the member's address

@@ -57,6 +57,8 @@ type joinRun struct {
 	progress     progress
 	undo         undoStack
 	token        []byte
+	// typeRules grant the types enabled in the host beyond KubeFed's defaults.
+	typeRules []rbacv1.PolicyRule
 }
 
 // Join registers a member cluster with the host, KubeFed-compatibly: a ServiceAccount with the
@@ -95,7 +97,8 @@ func Join(ctx context.Context, opts JoinOptions) error {
 }
 
 // preflight checks names, contexts, reachability and the host's CRD, and computes the
-// KubeFedCluster's spec, so that what can be known to fail fails before anything is created.
+// KubeFedCluster's spec and the member's rules for the host's FederatedTypeConfigs, so that what
+// can be known to fail fails before anything is created.
 func (r *joinRun) preflight(ctx context.Context) error {
 	n, err := resolveNames(r.opts.Clusters, r.opts.SecretName)
 	if err != nil {
@@ -121,7 +124,15 @@ func (r *joinRun) preflight(ctx context.Context) error {
 			return err
 		}
 	}
-	return r.host.servesKubeFedCluster(ctx)
+	if err := r.host.servesKubeFedCluster(ctx); err != nil {
+		return err
+	}
+	targets, err := r.host.enabledTargets(ctx, n.namespace)
+	if err != nil {
+		return err
+	}
+	r.typeRules = typeRules(targets)
+	return nil
 }
 
 // resolveNames validates the names and fills in the defaults.
@@ -185,8 +196,11 @@ func (r *joinRun) clusterRole(ctx context.Context) error {
 		build: func() *rbacv1.ClusterRole {
 			return &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: r.names.clusterRole()}}
 		},
-		mutate: func(cr *rbacv1.ClusterRole) { cr.Rules = MemberRules() },
+		mutate: func(cr *rbacv1.ClusterRole) { cr.Rules = append(MemberRules(), r.typeRules...) },
 	})
+	if err == nil && len(r.typeRules) > 0 {
+		r.member.printf(r.progress, "ClusterRole %s grants the types enabled in the host: %s", r.names.clusterRole(), describeRules(r.typeRules))
+	}
 	return err
 }
 

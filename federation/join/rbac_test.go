@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+
+	"github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
 )
 
 func TestMemberRulesHaveNoWildcards(t *testing.T) {
@@ -85,5 +88,70 @@ func TestMemberRulesReturnsACopy(t *testing.T) {
 	rules[1].Resources = append(rules[1].Resources, "pods")
 	if again := MemberRules(); again[0].Verbs[0] != "get" || len(again[1].Resources) != 1 {
 		t.Errorf("changing the returned rules changed the table: %v", again)
+	}
+}
+
+func TestGrantedByDefault(t *testing.T) {
+	cases := []struct {
+		group, resource string
+		want            bool
+	}{
+		{"apps", "deployments", true},
+		{"", "configmaps", true},
+		{"", "namespaces", true},
+		{"networking.k8s.io", "ingresses", true},
+		{"", "nodes", false}, // read, never propagated
+		{"discovery.k8s.io", "endpointslices", false},
+		{"apps", "daemonsets", false},
+		{"example.com", "widgets", false},
+		{"", "deployments", false},
+	}
+	for _, tc := range cases {
+		if got := GrantedByDefault(tc.group, tc.resource); got != tc.want {
+			t.Errorf("GrantedByDefault(%q, %q) = %v, want %v", tc.group, tc.resource, got, tc.want)
+		}
+	}
+}
+
+func TestTypeRules(t *testing.T) {
+	target := func(group, plural string) v1beta1.APIResource {
+		return v1beta1.APIResource{Group: group, Version: "v1", Kind: "K", PluralName: plural, Scope: "Namespaced"}
+	}
+	cases := []struct {
+		name    string
+		targets []v1beta1.APIResource
+		want    []rbacv1.PolicyRule
+	}{
+		{"none", nil, []rbacv1.PolicyRule{}},
+		{"only defaults", []v1beta1.APIResource{target("apps", "deployments"), target("", "configmaps")}, []rbacv1.PolicyRule{}},
+		{"one custom type", []v1beta1.APIResource{target("example.com", "widgets")}, []rbacv1.PolicyRule{
+			{APIGroups: []string{"example.com"}, Resources: []string{"widgets"}, Verbs: propagateVerbs},
+		}},
+		{"grouped, sorted and deduplicated", []v1beta1.APIResource{
+			target("example.com", "widgets"), target("apps", "daemonsets"), target("example.com", "gadgets"),
+			target("example.com", "widgets"), target("", "limitranges"), target("apps", "deployments"),
+		}, []rbacv1.PolicyRule{
+			{APIGroups: []string{""}, Resources: []string{"limitranges"}, Verbs: propagateVerbs},
+			{APIGroups: []string{"apps"}, Resources: []string{"daemonsets"}, Verbs: propagateVerbs},
+			{APIGroups: []string{"example.com"}, Resources: []string{"gadgets", "widgets"}, Verbs: propagateVerbs},
+		}},
+		{"no wildcard or malformed names", []v1beta1.APIResource{
+			target("example.com", "*"), target("*", "widgets"), target("Example.com", "widgets"), target("example.com", "widgets/status"),
+		}, []rbacv1.PolicyRule{}},
+	}
+	for _, tc := range cases {
+		got := typeRules(tc.targets)
+		if !equality.Semantic.DeepEqual(got, tc.want) {
+			t.Errorf("%s: typeRules = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestDescribeRules(t *testing.T) {
+	rules := typeRules([]v1beta1.APIResource{
+		{Group: "example.com", PluralName: "widgets"}, {Group: "example.com", PluralName: "gadgets"}, {PluralName: "limitranges"},
+	})
+	if got, want := describeRules(rules), "limitranges, gadgets.example.com, widgets.example.com"; got != want {
+		t.Errorf("describeRules = %q, want %q", got, want)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -272,4 +273,71 @@ spec:
 			}
 		}
 	})
+}
+
+// widgetCRD is a type users define; the tests install it in the host and in every member, as
+// propagating a custom kind needs.
+const widgetCRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+`
+
+// TestEnableCustomTypeAndPropagate enables a CRD with meridianctl, re-joins the members as enable
+// says to, and follows a FederatedWidget into both members, with an override for one.
+func TestEnableCustomTypeAndPropagate(t *testing.T) {
+	ctx := testContext(t, 5*time.Minute)
+	setUpFederation(t, ctx)
+	path := filepath.Join(t.TempDir(), "widget-crd.yaml")
+	if err := os.WriteFile(path, []byte(widgetCRD), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range testEnv.Clusters() {
+		kubectl(t, ctx, "--context", c.Name, "apply", "-f", path)
+		kubectl(t, ctx, "--context", c.Name, "wait", "--for=condition=Established", "crd/widgets.example.com")
+	}
+	out, err := meridianctl(t, ctx, "enable", "widgets.example.com", "--host-cluster-context", env.HostContext)
+	if err != nil || !strings.Contains(out, "meridianctl join earth") {
+		t.Fatalf("enable: %v\n%s\nwant a hint to join earth again for the new type", err, out)
+	}
+	joinMembers(t, ctx) // grants the members' ServiceAccounts the new type
+	applyYAML(t, ctx, "widgets", `apiVersion: v1
+kind: Namespace
+metadata: {name: widgets}
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedNamespace
+metadata: {name: widgets, namespace: widgets}
+spec: {placement: {clusterSelector: {}}}
+---
+apiVersion: types.kubefed.io/v1beta1
+kind: FederatedWidget
+metadata: {name: gear, namespace: widgets}
+spec:
+  template: {spec: {teeth: 12}}
+  placement: {clusterSelector: {}}
+  overrides:
+  - clusterName: vulcan
+    clusterOverrides: [{path: /spec/teeth, value: 40}]
+`)
+	want := map[string]string{"earth": "12", "vulcan": "40"}
+	for _, m := range testEnv.Members {
+		eventually(t, ctx, time.Minute, "the Widget in "+m.Name, func(ctx context.Context) (bool, error) {
+			cmd := exec.CommandContext(ctx, testEnv.Binaries.Kubectl, "--kubeconfig", testEnv.KubeconfigPath, "--context", m.Name,
+				"get", "widget", "gear", "-n", "widgets", "-o", "jsonpath={.spec.teeth} {.metadata.labels.kubefed\\.io/managed}")
+			got, err := cmd.CombinedOutput()
+			return string(got) == want[m.Name]+" true", fmt.Errorf("%s: %q, %v", m.Name, got, err)
+		})
+	}
 }
