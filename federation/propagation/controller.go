@@ -153,3 +153,17 @@ func (readinessChanged) Update(e event.UpdateEvent) bool {
 	}
 	return cluster.IsReady(oldC) != cluster.IsReady(newC) || !maps.Equal(oldC.Labels, newC.Labels)
 }
+
+// memberSpecChanged passes member-object events that can undo what Meridian applied: creation,
+// deletion, and updates that change the spec (a new generation), the labels or the
+// annotations. Status updates, such as a Deployment's ready replicas, do not. Kinds that keep
+// no generation (ConfigMap, Secret) pass on every update.
+type memberSpecChanged struct{ predicate.Funcs }
+
+func (memberSpecChanged) Update(e event.UpdateEvent) bool {
+	oldO, newO := e.ObjectOld, e.ObjectNew
+	if oldO == nil || newO == nil || newO.GetGeneration() == 0 || oldO.GetGeneration() != newO.GetGeneration() {
+		return true
+	}
+	return !maps.Equal(oldO.GetLabels(), newO.GetLabels()) || !maps.Equal(oldO.GetAnnotations(), newO.GetAnnotations())
+}

@@ -23,6 +23,9 @@ import (
 	"github.com/meridian-dns/meridian/federation/cluster"
 )
 
+// syncWorkers is how many federated objects of one kind are synced at the same time.
+const syncWorkers = 4
+
 // Finalizer keeps a federated object until its member objects are gone (KubeFed's name).
 const Finalizer = "kubefed.io/sync-controller"
 
@@ -48,7 +51,9 @@ func (s *typeSyncer) start(ctx context.Context, mgr ctrl.Manager) error {
 	c, err := controller.NewUnmanaged("sync-"+s.federated.Kind, controller.Options{
 		Reconciler:         s,
 		SkipNameValidation: ptrTo(true), // a type re-enabled later gets a controller of the same name
-		Logger:             ctrl.Log.WithName("sync").WithValues("kind", s.federated.Kind),
+		// Objects are independent and each pass waits on member API servers: a few run at once.
+		MaxConcurrentReconciles: syncWorkers,
+		Logger:                  ctrl.Log.WithName("sync").WithValues("kind", s.federated.Kind),
 	})
 	if err != nil {
 		return err
@@ -107,7 +112,7 @@ func (s *typeSyncer) watchMembers() {
 			}
 			return []reconcile.Request{{NamespacedName: s.federatedKey(o)}}
 		})
-		if err := s.ctrl.Watch(source.Kind[client.Object](m.GetCache(), target, toFederated)); err != nil {
+		if err := s.ctrl.Watch(source.Kind[client.Object](m.GetCache(), target, toFederated, memberSpecChanged{})); err != nil {
 			ctrl.Log.Error(err, "Watching member", "cluster", name, "kind", s.target.Kind)
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/watch"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 )
 
@@ -45,32 +46,38 @@ func BenchmarkPropagation(b *testing.B) {
 		}
 		return true, nil
 	})
-	var took []time.Duration
-	b.ResetTimer()
-	for i := range b.N {
-		name := fmt.Sprintf("web-%d-%d", time.Now().UnixNano(), i)
-		watches := make([]watch.Interface, len(testEnv.Members))
-		for j, m := range testEnv.Members {
-			w, err := m.Client().AppsV1().Deployments(benchNamespace).Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
-			if err != nil {
-				b.Fatal(err)
-			}
-			watches[j] = w
+	// The setup runs once: sub-benchmarks are what the testing package repeats.
+	b.Run("FederatedDeployment", func(b *testing.B) {
+		var took []time.Duration
+		for i := range b.N {
+			took = append(took, propagateOnce(b, ctx, host, fmt.Sprintf("web-%d-%d", time.Now().UnixNano(), i)))
 		}
-		start := time.Now()
-		if err := host.Create(ctx, federatedDeployment(b, name)); err != nil {
+		slices.Sort(took)
+		b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms-median")
+		b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "ms-max")
+	})
+}
+
+// propagateOnce creates a FederatedDeployment and waits until every member's API server has
+// announced its Deployment.
+func propagateOnce(b *testing.B, ctx context.Context, host client.Client, name string) time.Duration {
+	watches := make([]watch.Interface, len(testEnv.Members))
+	for j, m := range testEnv.Members {
+		w, err := m.Client().AppsV1().Deployments(benchNamespace).Watch(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
+		if err != nil {
 			b.Fatal(err)
 		}
-		for j, w := range watches {
-			waitAdded(b, ctx, w, testEnv.Members[j].Name)
-			w.Stop()
-		}
-		took = append(took, time.Since(start))
+		defer w.Stop()
+		watches[j] = w
 	}
-	b.StopTimer()
-	slices.Sort(took)
-	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms-median")
-	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "ms-max")
+	start := time.Now()
+	if err := host.Create(ctx, federatedDeployment(b, name)); err != nil {
+		b.Fatal(err)
+	}
+	for j, w := range watches {
+		waitAdded(b, ctx, w, testEnv.Members[j].Name)
+	}
+	return time.Since(start)
 }
 
 func federatedDeployment(b *testing.B, name string) *unstructured.Unstructured {
