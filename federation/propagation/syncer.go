@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -59,30 +60,10 @@ func (s *typeSyncer) start(ctx context.Context, mgr ctrl.Manager) error {
 		return err
 	}
 	s.ctrl = c
-	fed := &unstructured.Unstructured{}
-	fed.SetGroupVersionKind(s.federated)
-	if err := c.Watch(source.Kind[client.Object](mgr.GetCache(), fed, &handler.EnqueueRequestForObject{})); err != nil {
-		return err
-	}
-	if slices.Contains(scheduledKinds, s.federated.Kind) {
-		// A ReplicaSchedulingPreference's name is its workload's: a new layout re-syncs it.
-		rsp := &schedulingv1alpha1.ReplicaSchedulingPreference{}
-		if err := c.Watch(source.Kind[client.Object](mgr.GetCache(), rsp, &handler.EnqueueRequestForObject{})); err != nil {
+	for _, src := range s.hostSources(mgr.GetCache()) {
+		if err := c.Watch(src); err != nil {
 			return err
 		}
-	}
-	if s.namespaced && !s.federatesNamespaces() {
-		// Objects follow their namespace: when its FederatedNamespace is placed elsewhere or
-		// reaches a member, the objects in it are synced again.
-		fns := &unstructured.Unstructured{}
-		fns.SetGroupVersionKind(federatedNamespaceGVK)
-		if err := c.Watch(source.Kind[client.Object](mgr.GetCache(), fns, handler.EnqueueRequestsFromMapFunc(s.inNamespace))); err != nil {
-			return err
-		}
-	}
-	kfc := &v1beta1.KubeFedCluster{}
-	if err := c.Watch(source.Kind[client.Object](mgr.GetCache(), kfc, handler.EnqueueRequestsFromMapFunc(s.all), readinessChanged{})); err != nil {
-		return err
 	}
 	ctx, s.cancel = context.WithCancel(ctx)
 	go func() {
@@ -91,6 +72,32 @@ func (s *typeSyncer) start(ctx context.Context, mgr ctrl.Manager) error {
 		}
 	}()
 	return nil
+}
+
+// hostSources are the host events that re-sync federated objects of this kind.
+func (s *typeSyncer) hostSources(cache cache.Cache) []source.Source {
+	fed := &unstructured.Unstructured{}
+	fed.SetGroupVersionKind(s.federated)
+	all := handler.EnqueueRequestsFromMapFunc(s.all)
+	srcs := []source.Source{
+		source.Kind[client.Object](cache, fed, &handler.EnqueueRequestForObject{}),
+		// Members that join, leave, turn Ready or not, or are relabelled change placement.
+		source.Kind[client.Object](cache, &v1beta1.KubeFedCluster{}, all, readinessChanged{}),
+		// adoptResources decides what happens to objects that already exist in members.
+		source.Kind[client.Object](cache, &v1beta1.KubeFedConfig{}, all),
+	}
+	if slices.Contains(scheduledKinds, s.federated.Kind) {
+		// A ReplicaSchedulingPreference's name is its workload's: a new layout re-syncs it.
+		srcs = append(srcs, source.Kind[client.Object](cache, &schedulingv1alpha1.ReplicaSchedulingPreference{}, &handler.EnqueueRequestForObject{}))
+	}
+	if s.namespaced && !s.federatesNamespaces() {
+		// Objects follow their namespace: when its FederatedNamespace is placed elsewhere or
+		// reaches a member, the objects in it are synced again.
+		fns := &unstructured.Unstructured{}
+		fns.SetGroupVersionKind(federatedNamespaceGVK)
+		srcs = append(srcs, source.Kind[client.Object](cache, fns, handler.EnqueueRequestsFromMapFunc(s.inNamespace)))
+	}
+	return srcs
 }
 
 // watchMembers starts watching the target kind in members not watched yet (or replaced).

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -220,6 +221,65 @@ func TestSyncPropagatesKubeFedLab(t *testing.T) {
 		eventually(t, ctx, 30*time.Second, "the fixed override in vulcan", func(ctx context.Context) (bool, error) {
 			spec, _, err := deploymentReplicas(ctx, m2)
 			return err == nil && spec == 2, err
+		})
+	})
+
+	t.Run("an unreachable member waits while the other is updated", func(t *testing.T) {
+		vulcan := testEnv.Cluster("vulcan")
+		if err := vulcan.APIServer.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		restarted := false
+		t.Cleanup(func() {
+			if !restarted {
+				_ = vulcan.APIServer.Start(context.Background())
+			}
+		})
+		kubectl(t, ctx, "patch", "federateddeployment", "httpbin", "-n", "sync-lab", "--type=merge", "-p",
+			`{"spec":{"template":{"metadata":{"labels":{"app":"httpbin","rev":"3"}}}}}`)
+		eventually(t, ctx, 30*time.Second, "rev 3 in earth while vulcan is down", func(ctx context.Context) (bool, error) {
+			d, err := m1.AppsV1().Deployments("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+			return err == nil && d.Labels["rev"] == "3", err
+		})
+		eventually(t, ctx, 30*time.Second, "vulcan reported not Ready", func(ctx context.Context) (bool, error) {
+			out := kubectl(t, ctx, "get", "federateddeployment", "httpbin", "-n", "sync-lab", "-o", `jsonpath={.status.clusters[?(@.clusterName=="vulcan")].status}`)
+			return out == "ClusterNotReady", fmt.Errorf("vulcan's status %q", out)
+		})
+		if err := vulcan.APIServer.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		restarted = true
+		eventually(t, ctx, time.Minute, "rev 3 in vulcan once it is back", func(ctx context.Context) (bool, error) {
+			d, err := m2.AppsV1().Deployments("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
+			return err == nil && d.Labels["rev"] == "3", err
+		})
+	})
+
+	t.Run("an object Meridian did not create is left alone unless adoption is on", func(t *testing.T) {
+		user := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "settings", Namespace: "sync-lab"}, Data: map[string]string{"owner": "user"}}
+		if _, err := m1.CoreV1().ConfigMaps("sync-lab").Create(ctx, user, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		kubectl(t, ctx, "patch", "kubefedconfig", "kubefed", "-n", fedNamespace, "--type=merge", "-p", `{"spec":{"syncController":{"adoptResources":"Disabled"}}}`)
+		applyYAML(t, ctx, "settings", `apiVersion: types.kubefed.io/v1beta1
+kind: FederatedConfigMap
+metadata: {name: settings, namespace: sync-lab}
+spec:
+  template: {data: {owner: meridian}}
+  placement: {clusterSelector: {}}
+`)
+		eventually(t, ctx, 30*time.Second, "AlreadyExists for earth, synced in vulcan", func(ctx context.Context) (bool, error) {
+			out := kubectl(t, ctx, "get", "federatedconfigmap", "settings", "-n", "sync-lab", "-o", `jsonpath={.status.clusters[*].status}`)
+			cm, err := m2.CoreV1().ConfigMaps("sync-lab").Get(ctx, "settings", metav1.GetOptions{})
+			return out == "AlreadyExists" && err == nil && cm.Data["owner"] == "meridian", fmt.Errorf("statuses %q, vulcan: %v", out, err)
+		})
+		if cm, err := m1.CoreV1().ConfigMaps("sync-lab").Get(ctx, "settings", metav1.GetOptions{}); err != nil || cm.Data["owner"] != "user" || cm.Labels["kubefed.io/managed"] != "" {
+			t.Fatalf("earth's own ConfigMap was touched: %+v, %v", cm, err)
+		}
+		kubectl(t, ctx, "patch", "kubefedconfig", "kubefed", "-n", fedNamespace, "--type=merge", "-p", `{"spec":{"syncController":{"adoptResources":"Enabled"}}}`)
+		eventually(t, ctx, 30*time.Second, "earth's ConfigMap adopted", func(ctx context.Context) (bool, error) {
+			cm, err := m1.CoreV1().ConfigMaps("sync-lab").Get(ctx, "settings", metav1.GetOptions{})
+			return err == nil && cm.Data["owner"] == "meridian" && cm.Labels["kubefed.io/managed"] == "true", err
 		})
 	})
 
