@@ -28,6 +28,7 @@ import (
 	typesv1beta1 "github.com/meridian-dns/meridian/federation/apis/types/v1beta1"
 	"github.com/meridian-dns/meridian/federation/cluster"
 	"github.com/meridian-dns/meridian/federation/propagation"
+	"github.com/meridian-dns/meridian/federation/scheduling"
 	"github.com/meridian-dns/meridian/version"
 )
 
@@ -134,7 +135,7 @@ func serve(o *options) error {
 		}},
 		// Federated<Kind> objects are read as unstructured; the controllers watch them anyway,
 		// so their reads come from the cache too instead of the API server.
-		Client: client.Options{Cache: &client.CacheOptions{Unstructured: true}},
+		Client:                        client.Options{Cache: &client.CacheOptions{Unstructured: true}},
 		Metrics:                       metricsserver.Options{BindAddress: o.metricsAddr},
 		HealthProbeBindAddress:        o.probeAddr,
 		LeaderElection:                o.leaderElect,
@@ -154,6 +155,15 @@ func serve(o *options) error {
 	}
 	if err := clusters.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the cluster health controller: %w", err)
+	}
+	rsp := &scheduling.Controller{
+		Host:      mgr.GetClient(),
+		Namespace: o.namespace,
+		Registry:  registry,
+		Recorder:  mgr.GetEventRecorder("meridian-scheduling"),
+	}
+	if err := rsp.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the replica scheduling controller: %w", err)
 	}
 	sync := &propagation.Controller{
 		Host:      mgr.GetClient(),

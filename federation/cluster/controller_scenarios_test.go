@@ -46,9 +46,10 @@ func TestMemberBecomesReadyWithTopologyAndCache(t *testing.T) {
 	if gauge(t, "meridian_cluster_ready", "member1") != 1 {
 		t.Error("meridian_cluster_ready{cluster=member1} is not 1")
 	}
-	if !slices.ContainsFunc(events(t, "member1"), func(e eventsv1Event) bool { return e.Reason == v1beta1.ReasonClusterReady }) {
-		t.Error("no ClusterReady Event for member1")
-	}
+	// Events are sent asynchronously, so the Ready status can be read before its Event exists.
+	waitFor(t, "a ClusterReady Event for member1", func() bool {
+		return slices.ContainsFunc(events(t, "member1"), func(e eventsv1Event) bool { return e.Reason == v1beta1.ReasonClusterReady })
+	})
 }
 
 // TestClusterWithoutTopologyLabelsIsReady joins the host to itself: it has no nodes, so no

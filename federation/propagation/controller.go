@@ -103,7 +103,6 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, fmt.Errorf("starting the sync controller for %s: %w", federated.Kind, err)
 	}
 	c.syncers[req.Name] = s
-	go s.watchMembers()
 	return reconcile.Result{}, c.setRunning(ctx, ftc, true)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -44,8 +45,10 @@ type typeSyncer struct {
 	ctrl   controller.Controller
 	cancel context.CancelFunc
 
-	mu      sync.Mutex
-	watched map[string]*cluster.Member // members whose cache is watched, by name
+	// reconciling is set by the first Reconcile: the controller has started.
+	reconciling atomic.Bool
+	mu          sync.Mutex
+	watched     map[string]*cluster.Member // members whose cache is watched, by name
 }
 
 func (s *typeSyncer) start(ctx context.Context, mgr ctrl.Manager) error {
@@ -100,8 +103,14 @@ func (s *typeSyncer) hostSources(cache cache.Cache) []source.Source {
 	return srcs
 }
 
-// watchMembers starts watching the target kind in members not watched yet (or replaced).
+// watchMembers starts watching the target kind in members not watched yet (or replaced). It
+// does nothing until the controller has reconciled once: a watch added before the controller
+// starts must sync before it starts, so one member that is down would keep every member's
+// objects from being synced. Added later, a member's watch syncs whenever the member is back.
 func (s *typeSyncer) watchMembers() {
+	if !s.reconciling.Load() {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, name := range s.Registry.Names() {
@@ -144,6 +153,9 @@ func (s *typeSyncer) federatesNamespaces() bool {
 
 // Reconcile propagates one federated object to every cluster.
 func (s *typeSyncer) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	if !s.reconciling.Swap(true) {
+		go s.watchMembers()
+	}
 	fed := &unstructured.Unstructured{}
 	fed.SetGroupVersionKind(s.federated)
 	if err := s.Host.Get(ctx, req.NamespacedName, fed); err != nil {

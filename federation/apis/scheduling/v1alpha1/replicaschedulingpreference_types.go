@@ -64,9 +64,10 @@ type ReplicaSchedulingPreferenceStatus struct {
 	// +listType=map
 	// +listMapKey=type
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
-	// Replicas is the number scheduled to each cluster.
+	// Replicas is the number scheduled to each cluster; absent until the first layout, empty
+	// (not absent) when no cluster gets any, so that the sync controller can tell the two apart.
 	// +optional
-	Replicas map[string]int64 `json:"replicas,omitempty"`
+	Replicas map[string]int64 `json:"replicas"`
 }
 
 // ReplicaSchedulingPreferenceList is a list of ReplicaSchedulingPreferences.
