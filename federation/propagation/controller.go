@@ -55,7 +55,7 @@ func (c *Controller) SetupWithManager(mgr ctrl.Manager) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		for _, s := range c.syncers {
-			go s.watchMembers()
+			go s.members.Refresh()
 		}
 	})
 	inNamespace := predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetNamespace() == c.Namespace })
@@ -98,7 +98,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	c.stopLocked(req.Name)
 	s := &typeSyncer{Controller: c, federated: federated, target: target,
-		namespaced: ftc.Spec.TargetType.Scope == "Namespaced", watched: map[string]*cluster.Member{}}
+		namespaced: ftc.Spec.TargetType.Scope == "Namespaced"}
 	if err := s.start(c.ctx, c.mgr); err != nil {
 		return reconcile.Result{}, fmt.Errorf("starting the sync controller for %s: %w", federated.Kind, err)
 	}
@@ -138,19 +138,6 @@ func (c *Controller) setRunning(ctx context.Context, ftc *v1beta1.FederatedTypeC
 
 func gvkOf(r v1beta1.APIResource) schema.GroupVersionKind {
 	return schema.GroupVersionKind{Group: r.Group, Version: r.Version, Kind: r.Kind}
-}
-
-// readinessChanged passes KubeFedCluster events that change where objects go: a cluster
-// added or removed, turning Ready or not, or relabelled. The periodic probe-time updates do not.
-type readinessChanged struct{ predicate.Funcs }
-
-func (readinessChanged) Update(e event.UpdateEvent) bool {
-	oldC, ok1 := e.ObjectOld.(*v1beta1.KubeFedCluster)
-	newC, ok2 := e.ObjectNew.(*v1beta1.KubeFedCluster)
-	if !ok1 || !ok2 {
-		return true
-	}
-	return cluster.IsReady(oldC) != cluster.IsReady(newC) || !maps.Equal(oldC.Labels, newC.Labels)
 }
 
 // memberSpecChanged passes member-object events that can undo what Meridian applied: creation,

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -45,10 +43,7 @@ type typeSyncer struct {
 	ctrl   controller.Controller
 	cancel context.CancelFunc
 
-	// reconciling is set by the first Reconcile: the controller has started.
-	reconciling atomic.Bool
-	mu          sync.Mutex
-	watched     map[string]*cluster.Member // members whose cache is watched, by name
+	members *cluster.MemberWatches
 }
 
 func (s *typeSyncer) start(ctx context.Context, mgr ctrl.Manager) error {
@@ -63,6 +58,7 @@ func (s *typeSyncer) start(ctx context.Context, mgr ctrl.Manager) error {
 		return err
 	}
 	s.ctrl = c
+	s.members = cluster.NewMemberWatches(s.Registry, c, ctrl.Log.WithName("sync"), s.memberSources)
 	for _, src := range s.hostSources(mgr.GetCache()) {
 		if err := c.Watch(src); err != nil {
 			return err
@@ -85,7 +81,7 @@ func (s *typeSyncer) hostSources(cache cache.Cache) []source.Source {
 	srcs := []source.Source{
 		source.Kind[client.Object](cache, fed, &handler.EnqueueRequestForObject{}),
 		// Members that join, leave, turn Ready or not, or are relabelled change placement.
-		source.Kind[client.Object](cache, &v1beta1.KubeFedCluster{}, all, readinessChanged{}),
+		source.Kind[client.Object](cache, &v1beta1.KubeFedCluster{}, all, cluster.ReadinessChanged{}),
 		// adoptResources decides what happens to objects that already exist in members.
 		source.Kind[client.Object](cache, &v1beta1.KubeFedConfig{}, all),
 	}
@@ -103,37 +99,18 @@ func (s *typeSyncer) hostSources(cache cache.Cache) []source.Source {
 	return srcs
 }
 
-// watchMembers starts watching the target kind in members not watched yet (or replaced). It
-// does nothing until the controller has reconciled once: a watch added before the controller
-// starts must sync before it starts, so one member that is down would keep every member's
-// objects from being synced. Added later, a member's watch syncs whenever the member is back.
-func (s *typeSyncer) watchMembers() {
-	if !s.reconciling.Load() {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, name := range s.Registry.Names() {
-		m, ok := s.Registry.Get(name)
-		if !ok || s.watched[name] == m {
-			continue
+// memberSources watch the target kind in a member: a change to a member copy (or its deletion)
+// brings the federated object back to reconcile, which restores what the template says.
+func (s *typeSyncer) memberSources(m *cluster.Member) []source.Source {
+	target := &unstructured.Unstructured{}
+	target.SetGroupVersionKind(s.target)
+	toFederated := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+		if o.GetLabels()[ManagedLabel] != "true" {
+			return nil
 		}
-		target := &unstructured.Unstructured{}
-		target.SetGroupVersionKind(s.target)
-		// A change to the member copy (or its deletion) brings the federated object back to
-		// reconcile, which restores what the template says.
-		toFederated := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
-			if o.GetLabels()[ManagedLabel] != "true" {
-				return nil
-			}
-			return []reconcile.Request{{NamespacedName: s.federatedKey(o)}}
-		})
-		if err := s.ctrl.Watch(source.Kind[client.Object](m.GetCache(), target, toFederated, memberSpecChanged{})); err != nil {
-			ctrl.Log.Error(err, "Watching member", "cluster", name, "kind", s.target.Kind)
-			continue
-		}
-		s.watched[name] = m
-	}
+		return []reconcile.Request{{NamespacedName: s.federatedKey(o)}}
+	})
+	return []source.Source{source.Kind[client.Object](m.GetCache(), target, toFederated, memberSpecChanged{})}
 }
 
 // federatedKey is the federated object a member object comes from: the same name and
@@ -153,9 +130,7 @@ func (s *typeSyncer) federatesNamespaces() bool {
 
 // Reconcile propagates one federated object to every cluster.
 func (s *typeSyncer) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
-	if !s.reconciling.Swap(true) {
-		go s.watchMembers()
-	}
+	s.members.Start()
 	fed := &unstructured.Unstructured{}
 	fed.SetGroupVersionKind(s.federated)
 	if err := s.Host.Get(ctx, req.NamespacedName, fed); err != nil {

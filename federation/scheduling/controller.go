@@ -51,19 +51,18 @@ type Controller struct {
 	// DefaultUnschedulableGrace.
 	UnschedulableGrace time.Duration
 
-	ctrl   controller.Controller
-	cache  cache.Cache
-	mapper meta.RESTMapper
+	ctrl    controller.Controller
+	cache   cache.Cache
+	mapper  meta.RESTMapper
+	members *cluster.MemberWatches
 
 	mu             sync.Mutex
-	started        bool // Reconcile has run: member watches can start
 	watchedTargets map[schema.GroupVersionKind]bool
-	watchedMembers map[string]*cluster.Member
 }
 
 // Reconcile recomputes one RSP's layout from what it observes now and publishes it.
 func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
-	c.running()
+	c.members.Start()
 	rsp := &v1alpha1.ReplicaSchedulingPreference{}
 	if err := c.Host.Get(ctx, req.NamespacedName, rsp); err != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)

@@ -2,7 +2,6 @@ package scheduling
 
 import (
 	"context"
-	"maps"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -35,19 +34,19 @@ func (c *Controller) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	c.cache, c.mapper = mgr.GetCache(), mgr.GetRESTMapper()
 	c.watchedTargets = map[schema.GroupVersionKind]bool{}
-	c.watchedMembers = map[string]*cluster.Member{}
 	inNamespace := predicate.NewPredicateFuncs(func(o client.Object) bool { return o.GetNamespace() == c.Namespace })
 	ctl, err := ctrl.NewControllerManagedBy(mgr).Named("replicaschedulingpreference").
 		// Status writes, ours, do not bring an RSP back.
 		For(&v1alpha1.ReplicaSchedulingPreference{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1beta1.KubeFedCluster{}, handler.EnqueueRequestsFromMapFunc(c.everyPreference),
-			builder.WithPredicates(inNamespace, clusterChanged{})).
+			builder.WithPredicates(inNamespace, cluster.ReadinessChanged{})).
 		Build(c)
 	if err != nil {
 		return err
 	}
 	c.ctrl = ctl
-	c.Registry.OnChange(func(string) { go c.watchMembers() })
+	c.members = cluster.NewMemberWatches(c.Registry, ctl, ctrl.Log.WithName("scheduling"), c.memberSources)
+	c.Registry.OnChange(func(string) { go c.members.Refresh() })
 	return nil
 }
 
@@ -75,43 +74,10 @@ func (c *Controller) watchTarget(gvk schema.GroupVersionKind) error {
 	return nil
 }
 
-// running notes that the controller runs and catches up on the members added before. Member
-// watches wait for it: one added before the controller starts would have to sync within the
-// controller's start timeout, and a member that is down would then stop the whole manager.
-func (c *Controller) running() {
-	c.mu.Lock()
-	first := !c.started
-	c.started = true
-	c.mu.Unlock()
-	if first {
-		c.watchMembers()
-	}
-}
-
-// watchMembers watches the pods of members not watched yet, or replaced since.
-func (c *Controller) watchMembers() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.started {
-		return
-	}
-	for _, name := range c.Registry.Names() {
-		m, ok := c.Registry.Get(name)
-		if !ok || c.watchedMembers[name] == m {
-			continue
-		}
-		src := source.Kind(m.GetCache(), &corev1.Pod{}, handler.TypedEnqueueRequestsFromMapFunc(c.preferencesInNamespace), podSchedulingChanged{})
-		if err := c.ctrl.Watch(src); err != nil {
-			ctrl.Log.WithName("scheduling").Error(err, "Watching pods", "cluster", name)
-			continue
-		}
-		c.watchedMembers[name] = m
-	}
-	for name := range c.watchedMembers {
-		if _, ok := c.Registry.Get(name); !ok {
-			delete(c.watchedMembers, name) // its cache stopped, and the watch with it
-		}
-	}
+// memberSources watch a member's pods: one becoming or ceasing to be unschedulable re-runs the
+// RSPs of its namespace.
+func (c *Controller) memberSources(m *cluster.Member) []source.Source {
+	return []source.Source{source.Kind(m.GetCache(), &corev1.Pod{}, handler.TypedEnqueueRequestsFromMapFunc(c.preferencesInNamespace), podSchedulingChanged{})}
 }
 
 // everyPreference maps a cluster change to every RSP: any may now have other eligible clusters.
@@ -137,19 +103,6 @@ func (c *Controller) preferences(ctx context.Context, opts ...client.ListOption)
 		reqs[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])}
 	}
 	return reqs
-}
-
-// clusterChanged passes KubeFedCluster events that change which clusters are eligible: a cluster
-// added or removed, turning Ready or not, or relabelled. Probe-time updates do not.
-type clusterChanged struct{ predicate.Funcs }
-
-func (clusterChanged) Update(e event.UpdateEvent) bool {
-	oldC, ok1 := e.ObjectOld.(*v1beta1.KubeFedCluster)
-	newC, ok2 := e.ObjectNew.(*v1beta1.KubeFedCluster)
-	if !ok1 || !ok2 {
-		return true
-	}
-	return cluster.IsReady(oldC) != cluster.IsReady(newC) || !maps.Equal(oldC.Labels, newC.Labels)
 }
 
 // podSchedulingChanged passes pod events that can change a count: a pod becoming or ceasing to be

@@ -7,8 +7,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/event"
-
-	"github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
 )
 
 func TestPodSchedulingChanged(t *testing.T) {
@@ -44,28 +42,5 @@ func TestPodSchedulingChanged(t *testing.T) {
 	}
 	if p.Generic(event.TypedGenericEvent[*corev1.Pod]{Object: &stuckNow}) {
 		t.Error("generic events should not pass")
-	}
-}
-
-func TestClusterChanged(t *testing.T) {
-	ready := kfc("a", corev1.ConditionTrue, map[string]string{"region": "eu"})
-	probed := ready.DeepCopy()
-	probed.Status.Conditions[0].LastProbeTime = metav1.NewTime(t0)
-	notReady := kfc("a", corev1.ConditionFalse, map[string]string{"region": "eu"})
-	relabelled := kfc("a", corev1.ConditionTrue, map[string]string{"region": "us"})
-	tests := []struct {
-		name     string
-		old, new *v1beta1.KubeFedCluster
-		want     bool
-	}{
-		{"a probe with the same verdict", &ready, probed, false},
-		{"turned not Ready", &ready, &notReady, true},
-		{"turned Ready", &notReady, &ready, true},
-		{"relabelled", &ready, &relabelled, true},
-	}
-	for _, tt := range tests {
-		if got := (clusterChanged{}).Update(event.UpdateEvent{ObjectOld: tt.old, ObjectNew: tt.new}); got != tt.want {
-			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
-		}
 	}
 }
