@@ -24,6 +24,7 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	corev1beta1 "github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
+	multiclusterdnsv1alpha1 "github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
 	schedulingv1alpha1 "github.com/meridian-dns/meridian/federation/apis/scheduling/v1alpha1"
 	typesv1beta1 "github.com/meridian-dns/meridian/federation/apis/types/v1beta1"
 	"github.com/meridian-dns/meridian/federation/cluster"
@@ -124,6 +125,9 @@ func serve(o *options) error {
 		return err
 	}
 	if err := schedulingv1alpha1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := multiclusterdnsv1alpha1.AddToScheme(scheme); err != nil {
 		return err
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
