@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
+	"github.com/meridian-dns/meridian/controllers/dnsendpoint"
 	corev1beta1 "github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
 	multiclusterdnsv1alpha1 "github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
 	schedulingv1alpha1 "github.com/meridian-dns/meridian/federation/apis/scheduling/v1alpha1"
@@ -177,6 +178,14 @@ func serve(o *options) error {
 	}
 	if err := sync.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the sync controller: %w", err)
+	}
+	endpoints := &dnsendpoint.Controller{
+		Client:    mgr.GetClient(),
+		Namespace: o.namespace,
+		Recorder:  mgr.GetEventRecorder("meridian-dnsendpoint"),
+	}
+	if err := endpoints.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the DNSEndpoint controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err
