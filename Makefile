@@ -26,8 +26,9 @@ tools: bin/testenv ## Build the pinned kube-apiserver, etcd, KWOK... into ~/.cac
 test: tools ## Run unit tests and the tests on real local clusters
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
-bench: tools ## Run the benchmarks on real local clusters (propagation: median of 10 runs)
-	$(GO) test -count=1 -run '^$$' -bench . -benchtime 10x -timeout $(TEST_TIMEOUT) ./test/e2e/
+bench: tools ## Run the benchmarks on real local clusters (propagation: 10 runs; DNS failover: 20)
+	$(GO) test -count=1 -run '^$$' -bench Propagation -benchtime 10x -timeout $(TEST_TIMEOUT) ./test/e2e/
+	$(GO) test -count=1 -run '^$$' -bench Failover -benchtime 20x -timeout $(TEST_TIMEOUT) ./test/e2e/
 
 demo: tools ## Start a host and two member clusters on 127.0.0.1 (Ctrl-C stops them)
 	bin/testenv up

@@ -3,6 +3,8 @@ package dnsendpoint
 import (
 	"context"
 	"fmt"
+	"net"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -36,7 +38,24 @@ type Controller struct {
 	Client    client.Client
 	Namespace string // where Domains live
 	Recorder  recorder.EventRecorder
+	// Resolver looks up load-balancer hostnames; nil means the system's.
+	Resolver Resolver
+	// ResolveInterval is how often a record with load-balancer hostnames is resolved again, so
+	// that its DNS follows the hostname's addresses (KubeFed resolved once, at reconcile time);
+	// 0 means DefaultResolveInterval.
+	ResolveInterval time.Duration
 }
+
+// Resolver looks up a hostname's addresses; *net.Resolver is one.
+type Resolver interface {
+	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
+}
+
+// DefaultResolveInterval is how often load-balancer hostnames are resolved again.
+const DefaultResolveInterval = time.Minute
+
+// resolveTimeout bounds one hostname lookup.
+const resolveTimeout = 3 * time.Second
 
 // SetupWithManager registers one controller per record kind. Every change of a record, status
 // included, can change its names; a DNSEndpoint edited by hand is restored.
@@ -66,7 +85,7 @@ func (c *Controller) reconcileService(ctx context.Context, req reconcile.Request
 		// be built without it, and what was published stays.
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
-	return reconcile.Result{}, c.publish(ctx, rec, serviceRecord(rec, domain), serviceShards(rec.Status.DNS))
+	return c.publish(ctx, rec, serviceRecord(rec, domain), serviceShards(rec.Status.DNS))
 }
 
 func (c *Controller) reconcileIngress(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
@@ -74,16 +93,24 @@ func (c *Controller) reconcileIngress(ctx context.Context, req reconcile.Request
 	if err := c.Client.Get(ctx, req.NamespacedName, rec); err != nil || rec.DeletionTimestamp != nil {
 		return reconcile.Result{}, client.IgnoreNotFound(err)
 	}
-	return reconcile.Result{}, c.publish(ctx, rec, ingressRecord(rec), ingressShards(rec.Status.DNS))
+	return c.publish(ctx, rec, ingressRecord(rec), ingressShards(rec.Status.DNS))
 }
 
 // publish builds the record's endpoints and writes them to its DNSEndpoint, unless no shard is
 // healthy: then the DNSEndpoint keeps what it had (fail open) and is marked so.
-func (c *Controller) publish(ctx context.Context, owner client.Object, rec Record, shards []Shard) error {
+// A record with load-balancer hostnames comes back every ResolveInterval to resolve them again.
+func (c *Controller) publish(ctx context.Context, owner client.Object, rec Record, shards []Shard) (reconcile.Result, error) {
+	var again reconcile.Result
+	if c.resolveHostnames(ctx, shards) {
+		again.RequeueAfter = c.ResolveInterval
+		if again.RequeueAfter <= 0 {
+			again.RequeueAfter = DefaultResolveInterval
+		}
+	}
 	res, err := Build(rec, shards)
 	if err != nil {
 		c.Recorder.Eventf(owner, nil, corev1.EventTypeWarning, ReasonInvalidInput, "Publish", "Cannot build DNS names: %v", err)
-		return nil // the input must change first
+		return again, nil // the input must change first
 	}
 	key := client.ObjectKey{Namespace: rec.Namespace, Name: ObjectName(rec.Kind, rec.Name)}
 	current := &v1alpha1.DNSEndpoint{}
@@ -91,16 +118,47 @@ func (c *Controller) publish(ctx context.Context, owner client.Object, rec Recor
 	case apierrors.IsNotFound(err):
 		current = nil
 	case err != nil:
-		return err
+		return again, err
 	}
 	failOpen := res.Facts.Empty || res.Facts.FailedOpen
 	if failOpen && current != nil {
-		return c.keepFailedOpen(ctx, owner, current)
+		return again, c.keepFailedOpen(ctx, owner, current)
 	}
 	if current == nil && len(res.Endpoints) == 0 {
-		return nil // nothing was ever published, and there is nothing to publish
+		return again, nil // nothing was ever published, and there is nothing to publish
 	}
-	return c.write(ctx, owner, key, current, apiEndpoints(res.Endpoints))
+	return again, c.write(ctx, owner, key, current, apiEndpoints(res.Endpoints))
+}
+
+// resolveHostnames fills in the addresses of load-balancer entries that have a hostname and no
+// IP, and reports whether there were any. A hostname that does not resolve now stays
+// unresolved, and Build publishes it as a CNAME where nothing better exists.
+func (c *Controller) resolveHostnames(ctx context.Context, shards []Shard) bool {
+	var resolver Resolver = net.DefaultResolver
+	if c.Resolver != nil {
+		resolver = c.Resolver
+	}
+	found := false
+	for i := range shards {
+		for j := range shards[i].LoadBalancer {
+			e := &shards[i].LoadBalancer[j]
+			if e.IP != "" || e.Hostname == "" {
+				continue
+			}
+			found = true
+			lookup, cancel := context.WithTimeout(ctx, resolveTimeout)
+			addrs, err := resolver.LookupIPAddr(lookup, e.Hostname)
+			cancel()
+			if err != nil {
+				ctrl.LoggerFrom(ctx).V(1).Info("Load-balancer hostname does not resolve", "hostname", e.Hostname, "error", err.Error())
+				continue
+			}
+			for _, a := range addrs {
+				e.ResolvedIPs = append(e.ResolvedIPs, a.IP.String())
+			}
+		}
+	}
+	return found
 }
 
 // keepFailedOpen leaves the endpoints alone and marks the DNSEndpoint, telling the record's

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -109,5 +110,40 @@ func waitFor(t *testing.T, ctx context.Context, what string, cond func(context.C
 	})
 	if err != nil {
 		t.Fatalf("%s: not within 15s", what)
+	}
+}
+
+// TestLoadBalancerHostnamesAreResolvedAgain: a shard whose load balancer has only a hostname is
+// published with the hostname's addresses, which follow the hostname when it moves; a
+// hostname that does not resolve is published as a CNAME.
+func TestLoadBalancerHostnamesAreResolvedAgain(t *testing.T) {
+	ctx := needHost(t)
+	rec := &v1alpha1.IngressDNSRecord{ObjectMeta: metav1.ObjectMeta{Name: "store", Namespace: "shop"},
+		Spec: v1alpha1.IngressDNSRecordSpec{Hosts: []string{"store.example.org", "old.example.org"}, Routing: &v1alpha1.Routing{Strategy: v1alpha1.RoutingAll}}}
+	if err := host.Create(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	hostname := func(name string) corev1.LoadBalancerStatus {
+		return corev1.LoadBalancerStatus{Ingress: []corev1.LoadBalancerIngress{{Hostname: name}}}
+	}
+	rec.Status.DNS = []v1alpha1.ClusterIngressDNS{{Cluster: "earth", LoadBalancer: hostname("web.elb.example.net")}}
+	if err := host.Status().Update(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	waitEndpoints(t, ctx, "ingress-store", "store.example.org", "192.0.2.55")
+	if err := writeLBZone(2, "192.0.2.56"); err != nil {
+		t.Fatal(err)
+	}
+	waitEndpoints(t, ctx, "ingress-store", "store.example.org", "192.0.2.56")
+
+	rec.Status.DNS = []v1alpha1.ClusterIngressDNS{{Cluster: "earth", LoadBalancer: hostname("gone.elb.example.net")}}
+	if err := host.Status().Update(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	ep := waitEndpoints(t, ctx, "ingress-store", "store.example.org", "gone.elb.example.net")
+	for _, e := range ep.Spec.Endpoints {
+		if e.RecordType != "CNAME" {
+			t.Fatalf("endpoint %+v: an unresolved hostname is published as a CNAME", e)
+		}
 	}
 }

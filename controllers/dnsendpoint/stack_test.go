@@ -3,7 +3,9 @@ package dnsendpoint_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -42,7 +44,12 @@ func TestMain(m *testing.M) {
 		if err != nil {
 			return err
 		}
-		c := &dnsendpoint.Controller{Client: mgr.GetClient(), Namespace: fedNamespace, Recorder: mgr.GetEventRecorder("meridian-dnsendpoint")}
+		resolver, err := startLoadBalancerDNS(ctx, e.Dir)
+		if err != nil {
+			return err
+		}
+		c := &dnsendpoint.Controller{Client: mgr.GetClient(), Namespace: fedNamespace, Recorder: mgr.GetEventRecorder("meridian-dnsendpoint"),
+			Resolver: resolver, ResolveInterval: 300 * time.Millisecond}
 		if err := c.SetupWithManager(mgr); err != nil {
 			return err
 		}
@@ -61,6 +68,43 @@ func TestMain(m *testing.M) {
 		}()
 		return nil
 	}))
+}
+
+// lbZone is the zone that load-balancer hostnames resolve in, served by a real CoreDNS; its
+// file is rewritten by tests to move a hostname.
+var lbZone string
+
+const lbZoneTemplate = `$ORIGIN elb.example.net.
+@   60 IN SOA ns.elb.example.net. admin.elb.example.net. %d 60 60 60 60
+@   60 IN NS  ns.elb.example.net.
+web 60 IN A   %s
+`
+
+// startLoadBalancerDNS runs bin/coredns with a file zone for elb.example.net, reloaded every
+// 100 ms, and returns a resolver that asks it.
+func startLoadBalancerDNS(ctx context.Context, dir string) (*net.Resolver, error) {
+	binary, err := env.BuildCommand(ctx, "coredns")
+	if err != nil {
+		return nil, err
+	}
+	lbZone = filepath.Join(dir, "db.elb.example.net")
+	if err := writeLBZone(1, "192.0.2.55"); err != nil {
+		return nil, err
+	}
+	corefile := "elb.example.net {\n    bind 127.0.0.1\n    file " + lbZone + " {\n        reload 100ms\n    }\n}\n"
+	server, err := env.StartCoreDNS(ctx, binary, filepath.Join(dir, "coredns"), corefile)
+	if err != nil {
+		return nil, err
+	}
+	go func() { <-ctx.Done(); _ = server.Stop() }()
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, server.Addr)
+	}}, nil
+}
+
+func writeLBZone(serial int, ip string) error {
+	return os.WriteFile(lbZone, []byte(fmt.Sprintf(lbZoneTemplate, serial, ip)), 0o644)
 }
 
 func needHost(t *testing.T) context.Context {
