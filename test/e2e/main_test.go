@@ -13,14 +13,17 @@ import (
 	"github.com/meridian-dns/meridian/test/env"
 )
 
-// testEnv is one host and two members shared by the package's tests; each test works in its own
+// testEnv is one host and three members shared by the package's tests; each test works in its own
 // namespace or with its own names.
 var testEnv *env.Environment
 
-// labMembers are the members of KubeFed's classic lab, whose YAML the tests apply unchanged.
+// labMembers are the members of KubeFed's classic lab (earth, vulcan), whose YAML the tests
+// apply unchanged, and a third.
 var labMembers = []env.ClusterSpec{
 	{Name: "earth", Region: "us-east-1", Zones: []string{"us-east-1a"}},
 	{Name: "vulcan", Region: "eu-west-1", Zones: []string{"eu-west-1a"}},
+	// A second member in earth's region, in another zone, for the DNS names of regions and zones.
+	{Name: "mars", Region: "us-east-1", Zones: []string{"us-east-1b"}},
 }
 
 func TestMain(m *testing.M) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -45,7 +46,8 @@ spec:
 `
 
 // TestReplicaSchedulingPreferenceSpreadsReplicas follows an RSP's layout into the members'
-// Deployments: 9 replicas at weights 1:2 are 3 and 6, and a new total moves them.
+// Deployments: 9 replicas at weights 1:2 are 3 and 6 (mars, with no preference, runs none),
+// and a new total moves them.
 func TestReplicaSchedulingPreferenceSpreadsReplicas(t *testing.T) {
 	ctx := testContext(t, 5*time.Minute)
 	setUpFederation(t, ctx)
@@ -56,13 +58,16 @@ func TestReplicaSchedulingPreferenceSpreadsReplicas(t *testing.T) {
 	expectReplicas := func(want map[string]int32) {
 		t.Helper()
 		for _, m := range testEnv.Members {
-			c := m.Client()
-			eventually(t, ctx, time.Minute, fmt.Sprintf("%d ready replicas in %s", want[m.Name], m.Name), func(ctx context.Context) (bool, error) {
+			c, n := m.Client(), want[m.Name]
+			eventually(t, ctx, time.Minute, fmt.Sprintf("%d ready replicas in %s", n, m.Name), func(ctx context.Context) (bool, error) {
 				d, err := c.AppsV1().Deployments("rsp-lab").Get(ctx, "web", metav1.GetOptions{})
+				if n == 0 { // a cluster with no replicas gets no Deployment
+					return apierrors.IsNotFound(err), err
+				}
 				if err != nil {
 					return false, err
 				}
-				return *d.Spec.Replicas == want[m.Name] && d.Status.ReadyReplicas == want[m.Name],
+				return *d.Spec.Replicas == n && d.Status.ReadyReplicas == n,
 					fmt.Errorf("%s: spec %d, ready %d", m.Name, *d.Spec.Replicas, d.Status.ReadyReplicas)
 			})
 		}

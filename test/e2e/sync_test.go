@@ -160,16 +160,19 @@ func TestSyncPropagatesKubeFedLab(t *testing.T) {
 	m1, m2 := testEnv.Members[0].Client(), testEnv.Members[1].Client()
 
 	want := map[string]int32{"earth": 1, "vulcan": 3}
-	for _, m := range testEnv.Members {
-		c := m.Client()
-		eventually(t, ctx, time.Minute, "httpbin Ready in "+m.Name, func(ctx context.Context) (bool, error) {
+	for name, replicas := range want {
+		c := testEnv.Cluster(name).Client()
+		eventually(t, ctx, time.Minute, "httpbin Ready in "+name, func(ctx context.Context) (bool, error) {
 			spec, ready, err := deploymentReplicas(ctx, c)
-			return err == nil && spec == want[m.Name] && ready == want[m.Name], err
+			return err == nil && spec == replicas && ready == replicas, err
 		})
 		svc, err := c.CoreV1().Services("sync-lab").Get(ctx, "httpbin", metav1.GetOptions{})
 		if err != nil || svc.Spec.ClusterIP == "" || svc.Labels["kubefed.io/managed"] != "true" {
-			t.Fatalf("%s: Service %+v, %v; want a managed Service with a clusterIP from the member", m.Name, svc, err)
+			t.Fatalf("%s: Service %+v, %v; want a managed Service with a clusterIP from the member", name, svc, err)
 		}
+	}
+	if _, _, err := deploymentReplicas(ctx, testEnv.Cluster("mars").Client()); !apierrors.IsNotFound(err) {
+		t.Fatalf("mars is not in the placement, yet: %v", err)
 	}
 	t.Logf("lab Ready in both members %v after kubectl apply", time.Since(start).Round(100*time.Millisecond))
 	eventually(t, ctx, 30*time.Second, "Propagation=True on the FederatedDeployment", func(ctx context.Context) (bool, error) {
@@ -266,7 +269,7 @@ kind: FederatedConfigMap
 metadata: {name: settings, namespace: sync-lab}
 spec:
   template: {data: {owner: meridian}}
-  placement: {clusterSelector: {}}
+  placement: {clusters: [{name: earth}, {name: vulcan}]}
 `)
 		eventually(t, ctx, 30*time.Second, "AlreadyExists for earth, synced in vulcan", func(ctx context.Context) (bool, error) {
 			out := kubectl(t, ctx, "get", "federatedconfigmap", "settings", "-n", "sync-lab", "-o", `jsonpath={.status.clusters[*].status}`)
@@ -391,7 +394,7 @@ spec:
   - clusterName: vulcan
     clusterOverrides: [{path: /spec/teeth, value: 40}]
 `)
-	want := map[string]string{"earth": "12", "vulcan": "40"}
+	want := map[string]string{"earth": "12", "mars": "12", "vulcan": "40"}
 	for _, m := range testEnv.Members {
 		eventually(t, ctx, time.Minute, "the Widget in "+m.Name, func(ctx context.Context) (bool, error) {
 			cmd := exec.CommandContext(ctx, testEnv.Binaries.Kubectl, "--kubeconfig", testEnv.KubeconfigPath, "--context", m.Name,
