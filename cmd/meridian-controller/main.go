@@ -24,6 +24,10 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/meridian-dns/meridian/controllers/dnsendpoint"
+	"github.com/meridian-dns/meridian/controllers/health"
+	"github.com/meridian-dns/meridian/controllers/ingressdns"
+	"github.com/meridian-dns/meridian/controllers/servicedns"
+	"github.com/meridian-dns/meridian/controllers/shards"
 	corev1beta1 "github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
 	multiclusterdnsv1alpha1 "github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
 	schedulingv1alpha1 "github.com/meridian-dns/meridian/federation/apis/scheduling/v1alpha1"
@@ -178,6 +182,22 @@ func serve(o *options) error {
 	}
 	if err := sync.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the sync controller: %w", err)
+	}
+	// One Prober for both record kinds; ProbeEvents routes its transitions to their controllers.
+	probeEvents := shards.NewProbeEvents()
+	prober := health.NewProber(probeEvents.Notify)
+	if err := mgr.Add(prober); err != nil {
+		return err
+	}
+	serviceDNS := &servicedns.Controller{Host: mgr.GetClient(), Namespace: o.namespace, Registry: registry,
+		Recorder: mgr.GetEventRecorder("meridian-servicedns"), Prober: prober, ProbeEvents: probeEvents}
+	if err := serviceDNS.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the ServiceDNSRecord controller: %w", err)
+	}
+	ingressDNS := &ingressdns.Controller{Host: mgr.GetClient(), Namespace: o.namespace, Registry: registry,
+		Recorder: mgr.GetEventRecorder("meridian-ingressdns"), Prober: prober, ProbeEvents: probeEvents}
+	if err := ingressDNS.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the IngressDNSRecord controller: %w", err)
 	}
 	endpoints := &dnsendpoint.Controller{
 		Client:    mgr.GetClient(),

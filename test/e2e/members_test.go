@@ -19,18 +19,20 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/meridian-dns/meridian/federation/apis/core/v1beta1"
+	multiclusterdnsv1alpha1 "github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
 	"github.com/meridian-dns/meridian/test/env"
 )
 
 const fedNamespace = "kube-federation-system"
 
 // hostClient is a controller-runtime client of the host that knows Meridian's kinds.
-func hostClient(t testing.TB) client.Client {
+func hostClient(t testing.TB) client.WithWatch {
 	t.Helper()
 	scheme := runtime.NewScheme()
 	_ = corev1.AddToScheme(scheme)
 	_ = v1beta1.AddToScheme(scheme)
-	c, err := client.New(testEnv.Host.RESTConfig(), client.Options{Scheme: scheme})
+	_ = multiclusterdnsv1alpha1.AddToScheme(scheme)
+	c, err := client.NewWithWatch(testEnv.Host.RESTConfig(), client.Options{Scheme: scheme})
 	if err != nil {
 		t.Fatal(err)
 	}

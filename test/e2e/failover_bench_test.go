@@ -1,0 +1,142 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
+)
+
+const failoverNamespace = "bench-failover"
+
+// webKey is the workload the failover benchmark scales.
+var webKey = types.NamespacedName{Namespace: failoverNamespace, Name: "web"}
+
+// failoverRecord is the Domain and ServiceDNSRecord the failover benchmark publishes.
+const failoverRecord = `apiVersion: multiclusterdns.kubefed.io/v1alpha1
+kind: Domain
+metadata: {name: bench, namespace: kube-federation-system}
+domain: bench.example.com
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: bench-failover}
+---
+apiVersion: multiclusterdns.kubefed.io/v1alpha1
+kind: ServiceDNSRecord
+metadata: {name: web, namespace: bench-failover}
+spec:
+  domainRef: bench
+  routing: {strategy: all}
+`
+
+// BenchmarkFailover measures how fast a shard leaves DNS: from the member API server's watch
+// event that removes the shard's last ready endpoint (its Deployment scaled to 0) to the
+// DNSEndpoint watch event without the shard's address, through the servicedns and DNSEndpoint
+// controllers of the real binary. It reports p50 and p99 (make bench runs 20 trials).
+func BenchmarkFailover(b *testing.B) {
+	ctx := testContext(b, 10*time.Minute)
+	setUpFederation(b, ctx)
+	joinMembers(b, ctx)
+	applyYAML(b, ctx, "record", failoverRecord)
+	addresses := map[string]string{"earth": "192.0.2.31", "vulcan": "198.51.100.32"}
+	for _, m := range testEnv.Members {
+		runLoadBalancedService(b, ctx, m.Client(), failoverNamespace, "web", addresses[m.Name])
+	}
+	host := hostClient(b)
+	global := "web.bench-failover.bench.svc.bench.example.com"
+	waitTargets(b, ctx, host, global, addresses["earth"], addresses["vulcan"])
+
+	earth := testEnv.Cluster("earth").Client()
+	b.Run("LastEndpointGone", func(b *testing.B) {
+		var took []time.Duration
+		for range b.N {
+			took = append(took, failoverOnce(b, ctx, earth, host, global, addresses["vulcan"]))
+			scaleDeployment(b, ctx, earth, webKey, 1)
+			waitTargets(b, ctx, host, global, addresses["earth"], addresses["vulcan"])
+		}
+		slices.Sort(took)
+		b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms-p50")
+		b.ReportMetric(float64(took[(len(took)*99)/100].Microseconds())/1000, "ms-p99")
+	})
+}
+
+// failoverOnce scales earth's Deployment to 0 and returns the time from the EndpointSlice event
+// without a ready endpoint to the DNSEndpoint event whose global name has only want.
+func failoverOnce(b *testing.B, ctx context.Context, member kubernetes.Interface, host client.WithWatch, global string, want ...string) time.Duration {
+	slicesWatch, err := member.DiscoveryV1().EndpointSlices(failoverNamespace).Watch(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=web"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer slicesWatch.Stop()
+	endpointsWatch, err := host.Watch(ctx, &v1alpha1.DNSEndpointList{}, client.InNamespace(failoverNamespace))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer endpointsWatch.Stop()
+	scaleDeployment(b, ctx, member, webKey, 0)
+	gone := waitEvent(b, slicesWatch, "the last ready endpoint gone", func(o runtime.Object) bool {
+		s, ok := o.(*discoveryv1.EndpointSlice)
+		return ok && countReady([]discoveryv1.EndpointSlice{*s}) == 0
+	})
+	published := waitEvent(b, endpointsWatch, "the DNSEndpoint without earth", func(o runtime.Object) bool {
+		ep, ok := o.(*v1alpha1.DNSEndpoint)
+		return ok && slices.Equal(targetsOf(ep, global), want)
+	})
+	return published.Sub(gone)
+}
+
+// waitEvent returns when the first event that matches arrived.
+func waitEvent(b *testing.B, w watch.Interface, what string, match func(runtime.Object) bool) time.Time {
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				b.Fatalf("%s: the watch closed", what)
+			}
+			if match(ev.Object) {
+				return time.Now()
+			}
+		case <-timeout:
+			b.Fatalf("%s: not within a minute", what)
+		}
+	}
+}
+
+func targetsOf(ep *v1alpha1.DNSEndpoint, name string) []string {
+	for _, e := range ep.Spec.Endpoints {
+		if e.DNSName == name && e.RecordType == "A" {
+			return e.Targets
+		}
+	}
+	return nil
+}
+
+// waitTargets waits until the record's DNSEndpoint answers name with exactly targets (sorted).
+func waitTargets(b testing.TB, ctx context.Context, host client.Client, name string, targets ...string) {
+	b.Helper()
+	eventually(b, ctx, time.Minute, fmt.Sprintf("%s → %v", name, targets), func(ctx context.Context) (bool, error) {
+		var list v1alpha1.DNSEndpointList
+		if err := host.List(ctx, &list, client.InNamespace(failoverNamespace)); err != nil {
+			return false, err
+		}
+		for i := range list.Items {
+			if got := targetsOf(&list.Items[i], name); slices.Equal(got, targets) {
+				return true, nil
+			}
+		}
+		return false, fmt.Errorf("DNSEndpoints %+v", list.Items)
+	})
+}
