@@ -31,6 +31,8 @@ var memberGrants = []grant{
 		rbacv1.PolicyRule{NonResourceURLs: []string{"/healthz", "/readyz", "/livez", "/version"}, Verbs: []string{"get"}}},
 	{"topology: region and zone labels of the member's nodes",
 		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"nodes"}, Verbs: readVerbs}},
+	{"replica scheduling: pods that cannot be scheduled move replicas elsewhere",
+		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: readVerbs}},
 	{"DNS: the endpoints behind federated Services",
 		rbacv1.PolicyRule{APIGroups: []string{"discovery.k8s.io"}, Resources: []string{"endpointslices"}, Verbs: readVerbs}},
 	{"propagation of KubeFed's default federated core types",

@@ -65,7 +65,9 @@ func TestMemberRulesGrantWhatMeridianNeedsAndNoMore(t *testing.T) {
 		{"delete", "discovery.k8s.io", "endpointslices", false},
 		{"list", "rbac.authorization.k8s.io", "clusterroles", false},
 		{"create", "rbac.authorization.k8s.io", "clusterrolebindings", false},
-		{"list", "", "pods", false},
+		{"watch", "", "pods", true}, // ReplicaSchedulingPreference counts unschedulable pods
+		{"delete", "", "pods", false},
+		{"create", "", "pods", false},
 		{"list", "apiextensions.k8s.io", "customresourcedefinitions", false},
 	}
 	for _, tc := range cases {

@@ -28,22 +28,22 @@ type clusterResult struct {
 
 // propagate syncs fed to every Ready member. A failing or unready member is reported and
 // retried; it does not stop the others.
-func (s *typeSyncer) propagate(ctx context.Context, fed *unstructured.Unstructured) ([]clusterResult, error) {
+func (s *typeSyncer) propagate(ctx context.Context, fed *unstructured.Unstructured) (results []clusterResult, retry bool, err error) {
 	kfcs, err := s.clusters(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	sched, pending, err := s.scheduleOf(ctx, fed)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if pending {
 		return []clusterResult{{status: StatusSchedulingPending, message: fmt.Sprintf(
-			"Waiting for ReplicaSchedulingPreference %s/%s to schedule the replicas", fed.GetNamespace(), fed.GetName())}}, nil
+			"Waiting for ReplicaSchedulingPreference %s/%s to schedule the replicas", fed.GetNamespace(), fed.GetName())}}, false, nil
 	}
 	selected, results, err := s.placement(ctx, fed, kfcs, sched)
 	if err != nil {
-		return []clusterResult{{status: StatusPlacementFailed, message: err.Error()}}, nil // the user's to fix
+		return []clusterResult{{status: StatusPlacementFailed, message: err.Error()}}, false, nil // the user's to fix
 	}
 	template, _, _ := unstructured.NestedMap(fed.Object, "spec", "template")
 	adopt := s.adoptResources(ctx)
@@ -59,6 +59,9 @@ func (s *typeSyncer) propagate(ctx context.Context, fed *unstructured.Unstructur
 		if !cluster.IsReady(kfc) || !ok {
 			if placed {
 				lines[i] = &clusterResult{kfc.Name, StatusClusterNotReady, "The cluster is not Ready; it is synced when it is"}
+				// Ready but not (or no longer) in the registry: its client is being replaced,
+				// and no KubeFedCluster event will follow, so look again soon.
+				retry = retry || cluster.IsReady(kfc)
 			}
 			continue
 		}
@@ -90,7 +93,7 @@ func (s *typeSyncer) propagate(ctx context.Context, fed *unstructured.Unstructur
 			results = append(results, *l)
 		}
 	}
-	return results, errors.Join(errs...)
+	return results, retry, errors.Join(errs...)
 }
 
 // placement returns the clusters fed goes to: those its ReplicaSchedulingPreference gave

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -22,6 +23,10 @@ import (
 	schedulingv1alpha1 "github.com/meridian-dns/meridian/federation/apis/scheduling/v1alpha1"
 	"github.com/meridian-dns/meridian/federation/cluster"
 )
+
+// memberRetry is how soon an object is synced again when a Ready member's client is being
+// replaced (after a re-join, say).
+const memberRetry = 2 * time.Second
 
 // syncWorkers is how many federated objects of one kind are synced at the same time.
 const syncWorkers = 4
@@ -144,9 +149,12 @@ func (s *typeSyncer) Reconcile(ctx context.Context, req reconcile.Request) (reco
 			return reconcile.Result{}, err
 		}
 	}
-	results, err := s.propagate(ctx, fed)
+	results, retry, err := s.propagate(ctx, fed)
 	if statusErr := s.writeStatus(ctx, fed, results); statusErr != nil {
 		err = errors.Join(err, statusErr)
+	}
+	if retry {
+		return reconcile.Result{RequeueAfter: memberRetry}, err
 	}
 	return reconcile.Result{}, err
 }

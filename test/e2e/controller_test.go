@@ -60,7 +60,15 @@ func startController(t testing.TB, binary, leaseName string) *controllerProcess 
 	}
 	go func() { c.done <- c.cmd.Wait(); logFile.Close() }()
 	t.Cleanup(func() {
-		_ = c.cmd.Process.Kill()
+		// SIGTERM hands the Lease over at once, so the next test's controller does not wait for
+		// it to expire (about 15 s) while the objects show the old controller's status.
+		if c.cmd.Process.Signal(syscall.SIGTERM) == nil {
+			select {
+			case <-c.done:
+			case <-time.After(10 * time.Second):
+				_ = c.cmd.Process.Kill()
+			}
+		}
 		if t.Failed() {
 			data, _ := os.ReadFile(c.log)
 			t.Logf("meridian-controller log:\n%s", data)
