@@ -51,6 +51,18 @@ var toolModules = []toolModule{
 		estimate:  "about a minute",
 		postBuild: writeKWOKStages,
 	},
+	{
+		dir:      "external-dns",
+		module:   "sigs.k8s.io/external-dns",
+		binaries: []binary{{"external-dns", "sigs.k8s.io/external-dns"}},
+		ldflags:  externalDNSLDFlags,
+		estimate: "about 10 minutes: it compiles every cloud provider's SDK",
+	},
+}
+
+// externalDNSLDFlags stamps the version, or external-dns --version says "unknown".
+func externalDNSLDFlags(version string) string {
+	return "-X sigs.k8s.io/external-dns/pkg/apis/externaldns.Version=" + version
 }
 
 // kubernetesLDFlags stamps the version, or the binaries report v0.0.0-master.
@@ -76,6 +88,7 @@ type Binaries struct {
 	Etcd                  string
 	KWOK                  string
 	KWOKStages            string // KWOK stage configuration: nodes Ready, pods Running and Ready
+	ExternalDNS           string // stock external-dns, for interop tests with Meridian's DNSEndpoints
 	KubernetesVersion     string
 }
 
@@ -126,6 +139,7 @@ func EnsureBinaries(ctx context.Context, w io.Writer) (*Binaries, error) {
 		Etcd:                  filepath.Join(dirs["etcd"], "etcd"),
 		KWOK:                  filepath.Join(dirs["kwok"], "kwok"),
 		KWOKStages:            filepath.Join(dirs["kwok"], kwokStagesFile),
+		ExternalDNS:           filepath.Join(dirs["external-dns"], "external-dns"),
 		KubernetesVersion:     versions["kubernetes"],
 	}, nil
 }

@@ -23,6 +23,8 @@ type Process struct {
 	Path    string
 	Args    []string
 	LogPath string
+	// Env is added to the environment the process inherits, as KEY=value.
+	Env []string
 
 	ready readyFunc
 	// grace is how long the process gets after SIGTERM before SIGKILL; zero means stopTimeout.
@@ -47,6 +49,9 @@ func (p *Process) Start(ctx context.Context) error {
 	}
 	cmd := exec.Command(p.Path, p.Args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if len(p.Env) > 0 {
+		cmd.Env = append(os.Environ(), p.Env...)
+	}
 	// Own process group, so a terminal's Ctrl-C reaches only us and we stop components in order;
 	// Pdeathsig, so nothing outlives a test binary that is killed outright.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}

@@ -28,7 +28,7 @@ const usage = `Usage: testenv <command> [flags]
 
 Commands:
   build    build the pinned kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
-           etcd and KWOK binaries into the cache (%s)
+           etcd, KWOK and external-dns binaries into the cache (%s)
   up       start a host cluster and member clusters on 127.0.0.1; stays in the foreground until
            Ctrl-C or 'testenv down'
   status   show the clusters and processes that 'up' runs
