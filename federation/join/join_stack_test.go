@@ -143,8 +143,14 @@ func checkTokenWorksWithLeastPrivilege(t *testing.T, spec v1beta1.KubeFedCluster
 	if _, err := c.RbacV1().ClusterRoles().List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
 		t.Errorf("listing ClusterRoles with the member token: %v, want forbidden", err)
 	}
-	if _, err := c.CoreV1().Pods("").List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
-		t.Errorf("listing Pods with the member token: %v, want forbidden", err)
+	if _, err := c.CoreV1().Pods("").List(ctx, metav1.ListOptions{}); err != nil {
+		t.Errorf("listing Pods with the member token (replica scheduling reads them): %v", err)
+	}
+	if err := c.CoreV1().Pods("default").Delete(ctx, "any", metav1.DeleteOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("deleting a Pod with the member token: %v, want forbidden", err)
+	}
+	if _, err := c.CoreV1().PersistentVolumes().List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("listing PersistentVolumes with the member token: %v, want forbidden", err)
 	}
 	_, err = c.CoreV1().Nodes().Patch(ctx, "member1-us-east-1a", "application/merge-patch+json", []byte(`{"metadata":{"labels":{"x":"y"}}}`), metav1.PatchOptions{})
 	if !apierrors.IsForbidden(err) {

@@ -80,34 +80,10 @@ func TestServiceDNSRecordStatus(t *testing.T) {
 		waitServiceDNS(t, ctx, host, web, 10*time.Second, "earth back", bothHealthy)
 	})
 
-	t.Run("a member that goes down keeps its entry without a load balancer", func(t *testing.T) {
-		member := testEnv.Cluster("vulcan")
-		if err := member.APIServer.Stop(); err != nil {
-			t.Fatal(err)
-		}
-		restarted := false
-		t.Cleanup(func() {
-			if !restarted {
-				_ = member.APIServer.Start(context.Background())
-			}
-		})
-		r := waitServiceDNS(t, ctx, host, web, 30*time.Second, "vulcan cleared while down",
-			"earth=192.0.2.21@us-east-1/us-east-1a vulcan=-@eu-west-1/eu-west-1a")
-		assertCondition(t, r.Status.Conditions, v1alpha1.ConditionReady, "True", "ShardsHealthy", `Cluster "vulcan" is not ready`)
-		if err := member.APIServer.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
-		restarted = true
-		waitServiceDNS(t, ctx, host, web, time.Minute, "vulcan back", bothHealthy)
-	})
-
 	t.Run("every shard down: Ready says DNS keeps the last addresses", func(t *testing.T) {
 		scaleDeployment(t, ctx, earth, web, 0)
 		scaleDeployment(t, ctx, vulcan, web, 0)
-		// vulcan's API server was just restarted: until its RBAC cache is warm it can refuse the
-		// controller's watches, and client-go's reflector backs off (up to 30 s) before watching
-		// again, so vulcan's news can be that late here.
-		r := waitServiceDNS(t, ctx, host, web, 45*time.Second, "both cleared",
+		r := waitServiceDNS(t, ctx, host, web, 10*time.Second, "both cleared",
 			"earth=-@us-east-1/us-east-1a vulcan=-@eu-west-1/eu-west-1a")
 		assertCondition(t, r.Status.Conditions, v1alpha1.ConditionReady, "False", "NoHealthyShards", "DNS keeps serving the last published addresses")
 		waitRecordEvent(t, ctx, "sdr-lab", "web", "NoHealthyShards")
@@ -152,6 +128,29 @@ spec: {domainRef: sdr}
 		assertCondition(t, r.Status.Conditions, v1alpha1.ConditionReady, "False", "NotLoadBalancer",
 			`Service in cluster "earth" is of type ClusterIP, not LoadBalancer`)
 		waitRecordEvent(t, ctx, "sdr-lab", "plain", "NotLoadBalancer")
+	})
+
+	// Last: after a member's API server restarts, the member cache can stay stale in the full
+	// suite (a known issue, see the issue 5 note), which later steps here would trip over.
+	t.Run("a member that goes down keeps its entry without a load balancer", func(t *testing.T) {
+		member := testEnv.Cluster("vulcan")
+		if err := member.APIServer.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		restarted := false
+		t.Cleanup(func() {
+			if !restarted {
+				_ = member.APIServer.Start(context.Background())
+			}
+		})
+		r := waitServiceDNS(t, ctx, host, web, 30*time.Second, "vulcan cleared while down",
+			"earth=192.0.2.21@us-east-1/us-east-1a vulcan=-@eu-west-1/eu-west-1a")
+		assertCondition(t, r.Status.Conditions, v1alpha1.ConditionReady, "True", "ShardsHealthy", `Cluster "vulcan" is not ready`)
+		if err := member.APIServer.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		restarted = true
+		waitServiceDNS(t, ctx, host, web, time.Minute, "vulcan back", bothHealthy)
 	})
 }
 
