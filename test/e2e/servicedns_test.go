@@ -162,7 +162,7 @@ func TestServiceDNSRecordHealthCheck(t *testing.T) {
 	setUpFederation(t, ctx)
 	joinMembers(t, ctx)
 	earthOK, port := healthServer(t, "127.0.0.21", 0)
-	vulcanOK, _ := healthServer(t, "127.0.0.22", port)
+	marsOK, _ := healthServer(t, "127.0.0.22", port)
 	applyYAML(t, ctx, "sdr-probed", fmt.Sprintf(`apiVersion: multiclusterdns.kubefed.io/v1alpha1
 kind: Domain
 metadata: {name: sdr, namespace: kube-federation-system}
@@ -181,20 +181,20 @@ spec:
 `, port))
 	host := hostClient(t)
 	runLoadBalancedService(t, ctx, testEnv.Cluster("earth").Client(), "sdr-probed", "web", "127.0.0.21")
-	runLoadBalancedService(t, ctx, testEnv.Cluster("vulcan").Client(), "sdr-probed", "web", "127.0.0.22")
+	runLoadBalancedService(t, ctx, testEnv.Cluster("mars").Client(), "sdr-probed", "web", "127.0.0.22")
 	web := types.NamespacedName{Namespace: "sdr-probed", Name: "web"}
-	const bothHealthy = "earth=127.0.0.21@us-east-1/us-east-1a vulcan=127.0.0.22@eu-west-1/eu-west-1a"
+	const bothHealthy = "earth=127.0.0.21@us-east-1/us-east-1a mars=127.0.0.22@us-east-1/us-east-1b"
 	waitServiceDNS(t, ctx, host, web, 30*time.Second, "both shards probed and published", bothHealthy)
 
 	earthOK.Store(false)
 	start := time.Now()
 	// Two failures one second apart, plus a probe timeout and a reconcile.
 	r := waitServiceDNS(t, ctx, host, web, 10*time.Second, "earth cleared by its failing probe",
-		"earth=-@us-east-1/us-east-1a vulcan=127.0.0.22@eu-west-1/eu-west-1a")
+		"earth=-@us-east-1/us-east-1a mars=127.0.0.22@us-east-1/us-east-1b")
 	t.Logf("earth left status.dns %v after its health endpoint started failing", time.Since(start).Round(10*time.Millisecond))
 	assertCondition(t, r.Status.Conditions, v1alpha1.ConditionReady, "True", "ShardsHealthy", `Health check failing in cluster "earth": 127.0.0.21`)
-	if !vulcanOK.Load() {
-		t.Fatal("vulcan's server must stay healthy")
+	if !marsOK.Load() {
+		t.Fatal("mars's server must stay healthy")
 	}
 
 	earthOK.Store(true)
