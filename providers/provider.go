@@ -112,6 +112,11 @@ func Soft(err error) error {
 	return &SoftError{Err: err}
 }
 
+// ErrStale is wrapped by ApplyChanges when a set it was asked to change is no longer what the
+// caller read: someone wrote, deleted or created it since. Nothing of that set was changed. The
+// caller should read the Records again and plan anew rather than retry the same changes.
+var ErrStale = errors.New("record set changed since it was read")
+
 // IsSoft reports whether err, or an error it wraps, is a SoftError.
 func IsSoft(err error) bool {
 	var soft *SoftError
