@@ -50,6 +50,7 @@ type options struct {
 	probeAddr       string
 	showVersion     bool
 	zap             zap.Options
+	publish         publishOptions
 }
 
 func main() {
@@ -92,6 +93,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus /metrics endpoint; 0 disables it")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	o.publish.bind(fs)
 	o.zap.BindFlags(fs)
 	fs.Usage = func() {} // called by Parse on every error
 	if err := fs.Parse(args); err != nil {
@@ -104,6 +106,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q: meridian-controller takes only flags", fs.Arg(0))
+	}
+	if err := o.publish.validate(); err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -207,6 +212,10 @@ func serve(o *options) error {
 	if err := endpoints.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the DNSEndpoint controller: %w", err)
 	}
+	ctx := ctrl.SetupSignalHandler()
+	if err := setUpPublishing(ctx, mgr, &o.publish); err != nil {
+		return err
+	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err
 	}
@@ -214,7 +223,7 @@ func serve(o *options) error {
 		return err
 	}
 	ctrl.Log.Info("Starting meridian-controller", "version", version.Version, "host", cfg.Host, "leaderElection", o.leaderElect)
-	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+	if err := mgr.Start(ctx); err != nil {
 		return fmt.Errorf("running the controller manager: %w", err)
 	}
 	ctrl.Log.Info("Stopped cleanly")

@@ -15,6 +15,10 @@ func TestFlagErrorsAreOneClearLine(t *testing.T) {
 		{[]string{"--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"stray"}, `unexpected argument "stray"`},
 		{[]string{"--leader-elect=maybe"}, "invalid boolean value"},
+		{[]string{"--provider=bind"}, `--provider "bind": must be etcd or none`},
+		{[]string{"--provider=etcd"}, "--zone: name the DNS zones"},
+		{[]string{"--provider=etcd", "--zone=example.com", "--publish-repair-interval=5s"}, "must be at least 1m"},
+		{[]string{"--provider=etcd", "--zone=example.com", "--etcd-cert-file=c.pem"}, "--etcd-cert-file and --etcd-key-file go together"},
 	}
 	for _, tc := range cases {
 		var stdout, stderr bytes.Buffer
