@@ -26,9 +26,10 @@ tools: bin/testenv ## Build the pinned kube-apiserver, etcd, KWOK... into ~/.cac
 test: tools ## Run unit tests and the tests on real local clusters
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
-bench: tools ## Run the benchmarks on real local clusters (propagation: 10 runs; DNS failover: 20)
+bench: tools ## Run the benchmarks on real local clusters (propagation: 10 runs; DNS failover: 20; DNS serving: bin/bench-dns.txt)
 	$(GO) test -count=1 -run '^$$' -bench Propagation -benchtime 10x -timeout $(TEST_TIMEOUT) ./test/e2e/
 	$(GO) test -count=1 -run '^$$' -bench Failover -benchtime 20x -timeout $(TEST_TIMEOUT) ./test/e2e/
+	$(GO) test -count=1 -run '^$$' -bench DNS -benchtime 1x -timeout 20m ./test/bench/
 
 demo: tools ## Start a host and two member clusters on 127.0.0.1 (Ctrl-C stops them)
 	bin/testenv up
