@@ -29,6 +29,14 @@ const (
 	RoutingAll      = "all"
 )
 
+// Record types every provider supports.
+const (
+	TypeA     = "A"
+	TypeAAAA  = "AAAA"
+	TypeCNAME = "CNAME"
+	TypeTXT   = "TXT"
+)
+
 // Record is one record set: the targets of one (Name, Type, SetIdentifier).
 type Record struct {
 	Name          string // lowercase, no trailing dot

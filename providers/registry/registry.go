@@ -2,8 +2,8 @@
 // set out of reach. Registry wraps a Provider whose backend stores the owner inline with each
 // record (etcd's JSON values do): it refuses changes to sets of other owners and stamps its owner
 // on everything it writes. Backends that cannot store an owner per record (Route 53, Cloud DNS)
-// will get a wrapper of their own here, keeping ownership in companion TXT records as
-// external-dns does, behind the same Provider interface.
+// are wrapped in TXT first, which keeps ownership in companion TXT records as external-dns does:
+// registry.New(registry.NewTXT(p), owner).
 package registry
 
 import (
