@@ -15,7 +15,9 @@ type memory struct {
 	applied []providers.Changes
 }
 
-func (m *memory) Records(context.Context) ([]providers.Record, error) { return slices.Clone(m.sets), nil }
+func (m *memory) Records(context.Context) ([]providers.Record, error) {
+	return slices.Clone(m.sets), nil
+}
 
 func (m *memory) ApplyChanges(_ context.Context, c providers.Changes) error {
 	m.applied = append(m.applied, c)
