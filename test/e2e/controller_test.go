@@ -33,7 +33,9 @@ type controllerProcess struct {
 	log         string
 }
 
-func startController(t testing.TB, binary, leaseName string) *controllerProcess {
+// startController runs binary with the test host's kubeconfig, the Lease leaseName, free
+// metrics and probe ports, and extra flags (a DNS provider's, for example).
+func startController(t testing.TB, binary, leaseName string, extra ...string) *controllerProcess {
 	t.Helper()
 	ports, err := env.FreePorts(2)
 	if err != nil {
@@ -49,11 +51,12 @@ func startController(t testing.TB, binary, leaseName string) *controllerProcess 
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.cmd = exec.Command(binary,
+	args := append([]string{
 		"--kubeconfig", testEnv.KubeconfigPath, "--context", env.HostContext,
 		"--leader-election-id", leaseName,
 		"--metrics-bind-address", c.metricsAddr,
-		"--health-probe-bind-address", c.probeAddr)
+		"--health-probe-bind-address", c.probeAddr}, extra...)
+	c.cmd = exec.Command(binary, args...)
 	c.cmd.Stdout, c.cmd.Stderr = logFile, logFile
 	if err := c.cmd.Start(); err != nil {
 		t.Fatalf("starting meridian-controller: %v", err)

@@ -61,8 +61,8 @@ func kubectl(t testing.TB, ctx context.Context, args ...string) string {
 }
 
 // setUpFederation creates the federation namespace and a KubeFedConfig that probes every second
-// (failure threshold 3), and starts the controller.
-func setUpFederation(t testing.TB, ctx context.Context) *controllerProcess {
+// (failure threshold 3), and starts the controller with extraFlags.
+func setUpFederation(t testing.TB, ctx context.Context, extraFlags ...string) *controllerProcess {
 	t.Helper()
 	host := hostClient(t)
 	if err := host.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: fedNamespace}}); err != nil && !apierrors.IsAlreadyExists(err) {
@@ -82,7 +82,7 @@ func setUpFederation(t testing.TB, ctx context.Context) *controllerProcess {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return startController(t, binary, "members-meridian-controller")
+	return startController(t, binary, "members-meridian-controller", extraFlags...)
 }
 
 // waitKFC waits until the named KubeFedCluster's condition typ has status want.
