@@ -53,10 +53,39 @@ type Record struct {
 	Weight           *int64   // weighted: relative weight
 	FailoverPriority *int     // failover: 0 is the primary
 
+	// HealthCheck asks providers that have health checks (Route 53) to check the set's targets
+	// and leave it out of answers while they fail; nil for none.
+	HealthCheck *HealthCheck
+
 	// Owner is the owner id of the Meridian instance that created the set, empty for sets it did
 	// not create. Resource names the object it was published for: "dnsendpoint/<ns>/<name>".
 	Owner    string
 	Resource string
+}
+
+// HealthCheck is a record's spec.healthCheck, as providers with health checks need it.
+type HealthCheck struct {
+	Protocol         string // HTTP, HTTPS or TCP
+	Port             int32
+	Path             string // HTTP(S) only
+	IntervalSeconds  int32
+	FailureThreshold int32
+}
+
+// Canonicalizer is implemented by providers that store less than a Record holds, or store it
+// differently (Route 53 keeps an AWS region, not the cluster's; no provider but etcd keeps zones).
+// Canonical returns r as the provider would read it back, so that a plan comparing desired sets
+// with listed ones sees no difference where the provider cannot keep one.
+type Canonicalizer interface {
+	Canonical(r Record) Record
+}
+
+// Canonical returns r as p would read it back: p's Canonical when it has one, else r.
+func Canonical(p Provider, r Record) Record {
+	if c, ok := p.(Canonicalizer); ok {
+		return c.Canonical(r)
+	}
+	return r
 }
 
 // Key identifies a record set within a provider.
@@ -78,7 +107,8 @@ func (r *Record) Equal(o *Record) bool {
 	return r.Key() == o.Key() && r.TTL == o.TTL && slices.Equal(r.Targets, o.Targets) &&
 		r.Cluster == o.Cluster && r.Region == o.Region && slices.Equal(r.Zones, o.Zones) &&
 		r.Routing == o.Routing && equalPtr(r.Weight, o.Weight) &&
-		equalPtr(r.FailoverPriority, o.FailoverPriority) && r.Owner == o.Owner && r.Resource == o.Resource
+		equalPtr(r.FailoverPriority, o.FailoverPriority) && equalPtr(r.HealthCheck, o.HealthCheck) &&
+		r.Owner == o.Owner && r.Resource == o.Resource
 }
 
 func equalPtr[T comparable](a, b *T) bool {

@@ -1,6 +1,8 @@
 package dnsendpoint
 
 import (
+	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -20,7 +22,7 @@ func serviceRecord(r *v1alpha1.ServiceDNSRecord, domain *v1alpha1.Domain) Record
 		Kind: KindService, Name: r.Name, Namespace: r.Namespace,
 		DomainRef: r.Spec.DomainRef, Domain: domain.Domain, RecordTTL: int64(r.Spec.RecordTTL),
 		DNSPrefix: r.Spec.DNSPrefix, ExternalName: r.Spec.ExternalName,
-		Routing: routing(r.Spec.Routing),
+		Routing: routing(r.Spec.Routing, r.Spec.HealthCheck),
 	}
 }
 
@@ -29,12 +31,12 @@ func ingressRecord(r *v1alpha1.IngressDNSRecord) Record {
 	return Record{
 		Kind: KindIngress, Name: r.Name, Namespace: r.Namespace,
 		RecordTTL: int64(r.Spec.RecordTTL), Hosts: slices.Clone(r.Spec.Hosts),
-		Routing: routing(r.Spec.Routing),
+		Routing: routing(r.Spec.Routing, r.Spec.HealthCheck),
 	}
 }
 
-func routing(r *v1alpha1.Routing) Routing {
-	out := Routing{Strategy: Strategy(r.EffectiveStrategy())}
+func routing(r *v1alpha1.Routing, hc *v1alpha1.HealthCheck) Routing {
+	out := Routing{Strategy: Strategy(r.EffectiveStrategy()), HealthCheck: healthCheckProperty(hc)}
 	if r == nil {
 		return out
 	}
@@ -96,4 +98,22 @@ func apiEndpoints(eps []Endpoint) []v1alpha1.Endpoint {
 		out = append(out, a)
 	}
 	return out
+}
+
+// healthCheckProperty formats spec.healthCheck for PropertyHealthCheck, with its defaults.
+func healthCheckProperty(hc *v1alpha1.HealthCheck) string {
+	if hc == nil {
+		return ""
+	}
+	protocol := cmp.Or(string(hc.Protocol), string(v1alpha1.HealthCheckHTTP))
+	interval := int64(10)
+	if hc.Interval != nil {
+		interval = max(int64(hc.Interval.Seconds()), 1)
+	}
+	failures := cmp.Or(hc.FailureThreshold, 3)
+	value := fmt.Sprintf("protocol=%s,port=%d", protocol, hc.Port)
+	if protocol != string(v1alpha1.HealthCheckTCP) {
+		value += ",path=" + cmp.Or(hc.Path, "/")
+	}
+	return value + fmt.Sprintf(",interval=%d,failureThreshold=%d", interval, failures)
 }

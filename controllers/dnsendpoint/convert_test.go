@@ -3,8 +3,10 @@ package dnsendpoint
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
 )
@@ -39,8 +41,26 @@ func TestRoutingConversion(t *testing.T) {
 			Routing{Strategy: StrategyFailover, FailoverOrder: []string{"vulcan", "earth"}}},
 	}
 	for _, tt := range tests {
-		if got := routing(tt.in); !reflect.DeepEqual(got, tt.want) {
+		if got := routing(tt.in, nil); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: got %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestHealthCheckProperty(t *testing.T) {
+	interval := metav1.Duration{Duration: 30 * time.Second}
+	for _, tc := range []struct {
+		in   *v1alpha1.HealthCheck
+		want string
+	}{
+		{nil, ""},
+		{&v1alpha1.HealthCheck{Port: 8080}, "protocol=HTTP,port=8080,path=/,interval=10,failureThreshold=3"},
+		{&v1alpha1.HealthCheck{Protocol: v1alpha1.HealthCheckHTTPS, Port: 443, Path: "/healthz", Interval: &interval, FailureThreshold: 5},
+			"protocol=HTTPS,port=443,path=/healthz,interval=30,failureThreshold=5"},
+		{&v1alpha1.HealthCheck{Protocol: v1alpha1.HealthCheckTCP, Port: 5432}, "protocol=TCP,port=5432,interval=10,failureThreshold=3"},
+	} {
+		if got := healthCheckProperty(tc.in); got != tc.want {
+			t.Errorf("healthCheckProperty(%+v) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

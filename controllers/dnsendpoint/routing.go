@@ -23,13 +23,15 @@ const failoverSlots = 2
 
 // router applies a record's routing strategy to the names it splits.
 type router struct {
-	strategy Strategy
-	weights  map[string]int64
-	priority map[string]int // failover: 0 is the primary
+	strategy    Strategy
+	healthCheck string
+	weights     map[string]int64
+	priority    map[string]int // failover: 0 is the primary
 }
 
 func newRouter(r Routing, members []member) router {
-	rt := router{strategy: cmp.Or(r.Strategy, StrategyNearest), weights: r.Weights, priority: map[string]int{}}
+	rt := router{strategy: cmp.Or(r.Strategy, StrategyNearest), healthCheck: r.HealthCheck, weights: r.Weights,
+		priority: map[string]int{}}
 	for _, c := range r.FailoverOrder {
 		if _, listed := rt.priority[c]; !listed {
 			rt.priority[c] = len(rt.priority)
@@ -126,6 +128,9 @@ func (r router) properties(m *member, rank int) []ProviderSpecificProperty {
 		props = append(props,
 			ProviderSpecificProperty{Name: PropertyAWSFailover, Value: aws},
 			ProviderSpecificProperty{Name: PropertyFailoverRole, Value: role})
+	}
+	if r.healthCheck != "" {
+		props = append(props, ProviderSpecificProperty{Name: PropertyHealthCheck, Value: r.healthCheck})
 	}
 	slices.SortFunc(props, func(x, y ProviderSpecificProperty) int { return strings.Compare(x.Name, y.Name) })
 	return props

@@ -2,6 +2,7 @@ package dnsendpoint
 
 import (
 	"maps"
+	"slices"
 	"testing"
 )
 
@@ -284,5 +285,29 @@ func TestAllStrategyHasNoRoutingData(t *testing.T) {
 		if e.SetIdentifier != "" || e.Labels != nil || e.ProviderSpecific != nil {
 			t.Errorf("%s %s: routing data under strategy all: %+v", e.DNSName, e.RecordType, e)
 		}
+	}
+}
+
+// A health check reaches every per-cluster endpoint, and only those: a provider health check
+// watches one cluster's set.
+func TestHealthCheckOnPerClusterEndpoints(t *testing.T) {
+	rec := service(StrategyWeighted)
+	rec.Routing.HealthCheck = "protocol=TCP,port=443,interval=10,failureThreshold=3"
+	got, err := Build(rec, []Shard{c1(), c2(), c3()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCheck := 0
+	for _, e := range got.Endpoints {
+		has := slices.Contains(e.ProviderSpecific, ProviderSpecificProperty{Name: PropertyHealthCheck, Value: rec.Routing.HealthCheck})
+		if has != (e.SetIdentifier != "") {
+			t.Errorf("%s %s (set %q): health check property %v", e.DNSName, e.RecordType, e.SetIdentifier, has)
+		}
+		if has {
+			withCheck++
+		}
+	}
+	if withCheck == 0 {
+		t.Fatal("no endpoint carries the health check")
 	}
 }

@@ -52,8 +52,13 @@ const (
 	PropertyRegion        = "meridian.io/region"
 	PropertyWeight        = "meridian.io/weight"
 	PropertyFailoverRole  = "meridian.io/failover-role"
-	FailoverRolePrimary   = "primary"
-	FailoverRoleBackup    = "backup"
+	// PropertyHealthCheck carries the record's spec.healthCheck to providers with health checks
+	// of their own (Route 53): "protocol=HTTP,port=8080,path=/healthz,interval=10,failureThreshold=3",
+	// interval in seconds. Set on per-cluster endpoints only: a provider health check watches one
+	// cluster's set.
+	PropertyHealthCheck = "meridian.io/health-check"
+	FailoverRolePrimary = "primary"
+	FailoverRoleBackup  = "backup"
 )
 
 // Routing is a record's spec.routing.
@@ -65,6 +70,8 @@ type Routing struct {
 	// FailoverOrder lists clusters by priority, first is primary, for failover. Clusters not in it
 	// come after those in it, by name.
 	FailoverOrder []string
+	// HealthCheck is the PropertyHealthCheck value of the record's spec.healthCheck, or empty.
+	HealthCheck string
 }
 
 // Record is what Build needs of a ServiceDNSRecord or IngressDNSRecord and its Domain.

@@ -31,6 +31,11 @@ func New(p providers.Provider, owner string) *Registry {
 	return &Registry{provider: p, owner: owner}
 }
 
+// Canonical is the wrapped provider's.
+func (r *Registry) Canonical(rec providers.Record) providers.Record {
+	return providers.Canonical(r.provider, rec)
+}
+
 // Owner is the owner id the registry writes.
 func (r *Registry) Owner() string { return r.owner }
 

@@ -95,6 +95,11 @@ func companion(r providers.Record) providers.Record {
 	}
 }
 
+// Canonical is the wrapped provider's.
+func (t *TXT) Canonical(r providers.Record) providers.Record {
+	return providers.Canonical(t.provider, r)
+}
+
 // Records returns the backend's sets without the companions, each with the owner and resource
 // its companion names (none for sets without one).
 func (t *TXT) Records(ctx context.Context) ([]providers.Record, error) {
