@@ -98,7 +98,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	var desired []providers.Record
 	var problems []FieldError
 	if ep != nil && ep.DeletionTimestamp == nil {
-		desired, problems = Desired(ep, c.Zones, c.Types)
+		desired, problems = c.desired(ep)
 	}
 	conflicts, err := c.publish(ctx, resource, desired)
 	if ep == nil {
@@ -108,6 +108,15 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		err = serr
 	}
 	return c.retry(ctx, err)
+}
+
+// desired converts ep and puts each set in the form the provider reads it back in.
+func (c *Controller) desired(ep *v1alpha1.DNSEndpoint) ([]providers.Record, []FieldError) {
+	records, problems := Desired(ep, c.Zones, c.Types)
+	for i := range records {
+		records[i] = providers.Canonical(c.Provider, records[i])
+	}
+	return records, problems
 }
 
 // retry turns a soft provider error into a quiet requeue: the loop never dies on throttling or

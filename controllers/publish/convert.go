@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -124,8 +125,15 @@ func routing(r *providers.Record, e v1alpha1.Endpoint) *FieldError {
 		slices.Sort(r.Zones)
 	}
 	for _, p := range e.ProviderSpecific {
-		if p.Name == dnsendpoint.PropertyRoutingPolicy {
+		switch p.Name {
+		case dnsendpoint.PropertyRoutingPolicy:
 			r.Routing = p.Value
+		case dnsendpoint.PropertyHealthCheck:
+			hc, err := parseHealthCheck(p.Value)
+			if err != nil {
+				return &FieldError{"providerSpecific", fmt.Sprintf("%s %q: %v", p.Name, p.Value, err)}
+			}
+			r.HealthCheck = hc
 		}
 	}
 	switch r.Routing {
@@ -160,4 +168,47 @@ func inZones(name string, zones []string) bool {
 		}
 	}
 	return false
+}
+
+// parseHealthCheck reads a dnsendpoint.PropertyHealthCheck value.
+func parseHealthCheck(value string) (*providers.HealthCheck, error) {
+	hc := &providers.HealthCheck{}
+	for _, field := range strings.Split(value, ",") {
+		k, v, _ := strings.Cut(field, "=")
+		var err error
+		switch k {
+		case "protocol":
+			hc.Protocol = v
+		case "path":
+			hc.Path = v
+		case "port":
+			hc.Port, err = parseInt32(v, 1, 65535)
+		case "interval":
+			hc.IntervalSeconds, err = parseInt32(v, 1, 3600)
+		case "failureThreshold":
+			hc.FailureThreshold, err = parseInt32(v, 1, 100)
+		default:
+			err = fmt.Errorf("unknown field %q", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	switch hc.Protocol {
+	case "HTTP", "HTTPS", "TCP":
+	default:
+		return nil, fmt.Errorf("protocol %q is not HTTP, HTTPS or TCP", hc.Protocol)
+	}
+	if hc.Port == 0 {
+		return nil, errors.New("no port")
+	}
+	return hc, nil
+}
+
+func parseInt32(s string, lo, hi int32) (int32, error) {
+	n, err := strconv.ParseInt(s, 10, 32)
+	if err != nil || int32(n) < lo || int32(n) > hi {
+		return 0, fmt.Errorf("%q is not a number from %d to %d", s, lo, hi)
+	}
+	return int32(n), nil
 }

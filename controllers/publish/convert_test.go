@@ -36,7 +36,8 @@ func TestDesiredConvertsEveryField(t *testing.T) {
 		dnsendpoint.LabelZones: "us-east-1b,us-east-1a", dnsendpoint.LabelWeight: "3",
 		dnsendpoint.LabelFailoverPriority: "1",
 	}
-	routed.ProviderSpecific = v1alpha1.ProviderSpecific{{Name: dnsendpoint.PropertyRoutingPolicy, Value: "weighted"}}
+	routed.ProviderSpecific = v1alpha1.ProviderSpecific{{Name: dnsendpoint.PropertyRoutingPolicy, Value: "weighted"},
+		{Name: dnsendpoint.PropertyHealthCheck, Value: "protocol=HTTPS,port=443,path=/healthz,interval=30,failureThreshold=2"}}
 	ep := dnsEndpoint(
 		routed,
 		endpoint("alias.example.com", "CNAME", "Web.Shop.Prod.svc.example.com."),
@@ -55,7 +56,8 @@ func TestDesiredConvertsEveryField(t *testing.T) {
 		{Name: "v6.example.com", Type: "AAAA", TTL: 180, Targets: []string{"2001:db8::1"}},
 		{Name: "web.shop.prod.svc.example.com", Type: "A", SetIdentifier: "earth", TTL: 30,
 			Targets: []string{"192.0.2.1", "192.0.2.2"}, Cluster: "earth", Region: "us-east-1",
-			Zones: []string{"us-east-1a", "us-east-1b"}, Routing: "weighted", Weight: ptr(int64(3)), FailoverPriority: ptr(1)},
+			Zones: []string{"us-east-1a", "us-east-1b"}, Routing: "weighted", Weight: ptr(int64(3)), FailoverPriority: ptr(1),
+			HealthCheck: &providers.HealthCheck{Protocol: "HTTPS", Port: 443, Path: "/healthz", IntervalSeconds: 30, FailureThreshold: 2}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Desired:\n got %+v\nwant %+v", got, want)
@@ -69,6 +71,8 @@ func TestDesiredReportsTheField(t *testing.T) {
 	badPriority.Labels = v1alpha1.Labels{dnsendpoint.LabelFailoverPriority: "-1"}
 	badPolicy := endpoint("r.example.com", "A", "192.0.2.1")
 	badPolicy.ProviderSpecific = v1alpha1.ProviderSpecific{{Name: dnsendpoint.PropertyRoutingPolicy, Value: "random"}}
+	badCheck := endpoint("h.example.com", "A", "192.0.2.1")
+	badCheck.ProviderSpecific = v1alpha1.ProviderSpecific{{Name: dnsendpoint.PropertyHealthCheck, Value: "protocol=UDP,port=53"}}
 	for _, tc := range []struct {
 		name  string
 		ep    v1alpha1.Endpoint
@@ -85,6 +89,7 @@ func TestDesiredReportsTheField(t *testing.T) {
 		{"bad weight", badWeight, "spec.endpoints[0].labels", "not a weight"},
 		{"bad priority", badPriority, "spec.endpoints[0].labels", "not a priority"},
 		{"bad policy", badPolicy, "spec.endpoints[0].providerSpecific", "not a routing strategy"},
+		{"bad health check", badCheck, "spec.endpoints[0].providerSpecific", `"UDP" is not HTTP, HTTPS or TCP`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			good := endpoint("ok.example.com", "A", "192.0.2.7")

@@ -45,7 +45,7 @@ func (c *Controller) Repair(ctx context.Context) error {
 	for i := range list.Items {
 		ep := &list.Items[i]
 		if ep.DeletionTimestamp == nil {
-			desired[Resource(ep.Namespace, ep.Name)], _ = Desired(ep, c.Zones, c.Types)
+			desired[Resource(ep.Namespace, ep.Name)], _ = c.desired(ep)
 		}
 	}
 	c.mu.Lock()
