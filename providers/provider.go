@@ -72,20 +72,22 @@ type HealthCheck struct {
 	FailureThreshold int32
 }
 
-// Canonicalizer is implemented by providers that store less than a Record holds, or store it
-// differently (Route 53 keeps an AWS region, not the cluster's; no provider but etcd keeps zones).
-// Canonical returns r as the provider would read it back, so that a plan comparing desired sets
-// with listed ones sees no difference where the provider cannot keep one.
+// Canonicalizer is implemented by providers that store less than Records hold, or store it
+// differently: Route 53 keeps an AWS region, not the cluster's; no provider but etcd keeps zones;
+// Cloud DNS keeps one record set per name and type with the clusters' shares as items of a
+// routing policy. Canonical returns desired as the provider would read it back after writing it
+// (merging sets where it keeps them together), so that a plan comparing desired sets with listed
+// ones sees a difference only where there is one.
 type Canonicalizer interface {
-	Canonical(r Record) Record
+	Canonical(desired []Record) []Record
 }
 
-// Canonical returns r as p would read it back: p's Canonical when it has one, else r.
-func Canonical(p Provider, r Record) Record {
+// Canonical returns desired as p would read it back: p's Canonical when it has one, else desired.
+func Canonical(p Provider, desired []Record) []Record {
 	if c, ok := p.(Canonicalizer); ok {
-		return c.Canonical(r)
+		return c.Canonical(desired)
 	}
-	return r
+	return desired
 }
 
 // Key identifies a record set within a provider.

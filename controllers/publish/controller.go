@@ -113,10 +113,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 // desired converts ep and puts each set in the form the provider reads it back in.
 func (c *Controller) desired(ep *v1alpha1.DNSEndpoint) ([]providers.Record, []FieldError) {
 	records, problems := Desired(ep, c.Zones, c.Types)
-	for i := range records {
-		records[i] = providers.Canonical(c.Provider, records[i])
-	}
-	return records, problems
+	return providers.Canonical(c.Provider, records), problems
 }
 
 // retry turns a soft provider error into a quiet requeue: the loop never dies on throttling or

@@ -32,8 +32,8 @@ func New(p providers.Provider, owner string) *Registry {
 }
 
 // Canonical is the wrapped provider's.
-func (r *Registry) Canonical(rec providers.Record) providers.Record {
-	return providers.Canonical(r.provider, rec)
+func (r *Registry) Canonical(desired []providers.Record) []providers.Record {
+	return providers.Canonical(r.provider, desired)
 }
 
 // Owner is the owner id the registry writes.

@@ -96,8 +96,8 @@ func companion(r providers.Record) providers.Record {
 }
 
 // Canonical is the wrapped provider's.
-func (t *TXT) Canonical(r providers.Record) providers.Record {
-	return providers.Canonical(t.provider, r)
+func (t *TXT) Canonical(desired []providers.Record) []providers.Record {
+	return providers.Canonical(t.provider, desired)
 }
 
 // Records returns the backend's sets without the companions, each with the owner and resource
