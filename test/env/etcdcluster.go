@@ -2,8 +2,6 @@ package env
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
@@ -228,21 +226,7 @@ func (c *EtcdCluster) Stop() error {
 // writePKI creates the cluster's CA, a serving certificate for the loopback addresses and a
 // client certificate, and records their paths.
 func (c *EtcdCluster) writePKI(dir string) (*pkiPaths, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	caTmpl := &x509.Certificate{
-		Subject:               pkix.Name{CommonName: "meridian-testenv-etcd-ca"},
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	caDER, err := sign(caTmpl, caTmpl, caKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	caCert, err := x509.ParseCertificate(caDER)
+	caCert, caDER, caKey, err := newCA("meridian-testenv-etcd-ca")
 	if err != nil {
 		return nil, err
 	}

@@ -32,22 +32,27 @@ type pkiFiles struct {
 	CACert, CAKey, ServingCert, ServingKey, AdminCert, AdminKey, SAKey, SAPub string
 }
 
-func newClusterPKI(cluster string) (*clusterPKI, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+// newCA creates a self-signed certificate authority named commonName.
+func newCA(commonName string) (cert *x509.Certificate, der []byte, key *ecdsa.PrivateKey, err error) {
+	key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	caTmpl := &x509.Certificate{
-		Subject:               pkix.Name{CommonName: "meridian-testenv-" + cluster + "-ca"},
+	tmpl := &x509.Certificate{
+		Subject:               pkix.Name{CommonName: commonName},
 		IsCA:                  true,
 		BasicConstraintsValid: true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
 	}
-	caDER, err := sign(caTmpl, caTmpl, caKey, caKey)
-	if err != nil {
-		return nil, err
+	if der, err = sign(tmpl, tmpl, key, key); err != nil {
+		return nil, nil, nil, err
 	}
-	caCert, err := x509.ParseCertificate(caDER)
+	cert, err = x509.ParseCertificate(der)
+	return cert, der, key, err
+}
+
+func newClusterPKI(cluster string) (*clusterPKI, error) {
+	caCert, caDER, caKey, err := newCA("meridian-testenv-" + cluster + "-ca")
 	if err != nil {
 		return nil, err
 	}
