@@ -9,7 +9,7 @@ TOOL_MODULES := $(wildcard tools/*)
 CONTROLLER_GEN := bin/controller-gen
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help build tools test bench demo generate verify lint clean clean-cache
+.PHONY: FORCE help build tools bench-tools test bench demo generate verify lint clean clean-cache
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -26,7 +26,10 @@ tools: bin/testenv ## Build the pinned kube-apiserver, etcd, KWOK... into ~/.cac
 test: tools ## Run unit tests and the tests on real local clusters
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
-bench: tools ## Run the benchmarks on real local clusters (propagation: 10 runs; DNS failover: 20; DNS serving: bin/bench-dns.txt)
+bench-tools: bin/testenv
+	bin/testenv build --bench
+
+bench: tools bench-tools ## Run the benchmarks on real local clusters (propagation: 10 runs; DNS failover: 20; DNS serving: bin/bench-dns.txt)
 	$(GO) test -count=1 -run '^$$' -bench Propagation -benchtime 10x -timeout $(TEST_TIMEOUT) ./test/e2e/
 	$(GO) test -count=1 -run '^$$' -bench Failover -benchtime 20x -timeout $(TEST_TIMEOUT) ./test/e2e/
 	$(GO) test -count=1 -run '^$$' -bench DNS -benchtime 1x -timeout 20m ./test/bench/

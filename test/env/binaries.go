@@ -28,6 +28,8 @@ type toolModule struct {
 	ldflags   func(version string) string
 	estimate  string // cold build time on a 2-core machine, for progress messages
 	postBuild func(ctx context.Context, moduleDir, outDir string) error
+	// benchOnly tools are built by EnsureBenchBinaries, for make bench, not by EnsureBinaries.
+	benchOnly bool
 }
 
 var toolModules = []toolModule{
@@ -57,6 +59,14 @@ var toolModules = []toolModule{
 		binaries: []binary{{"external-dns", "sigs.k8s.io/external-dns"}},
 		ldflags:  externalDNSLDFlags,
 		estimate: "about 10 minutes: it compiles every cloud provider's SDK",
+	},
+	{
+		dir:       "external-dns-bench",
+		module:    "sigs.k8s.io/external-dns",
+		binaries:  []binary{{"external-dns", "sigs.k8s.io/external-dns"}},
+		ldflags:   externalDNSLDFlags,
+		estimate:  "about 10 minutes: it compiles every cloud provider's SDK",
+		benchOnly: true,
 	},
 }
 
@@ -120,15 +130,9 @@ func EnsureBinaries(ctx context.Context, w io.Writer) (*Binaries, error) {
 	}
 	defer unlock()
 
-	dirs := map[string]string{}
-	versions := map[string]string{}
-	for _, m := range toolModules {
-		moduleDir := filepath.Join(root, "tools", m.dir)
-		version, outDir, err := m.ensure(ctx, moduleDir, cache, w)
-		if err != nil {
-			return nil, err
-		}
-		dirs[m.dir], versions[m.dir] = outDir, version
+	dirs, versions, err := ensureTools(ctx, root, cache, w, false)
+	if err != nil {
+		return nil, err
 	}
 	k8s := dirs["kubernetes"]
 	return &Binaries{
@@ -142,6 +146,51 @@ func EnsureBinaries(ctx context.Context, w io.Writer) (*Binaries, error) {
 		ExternalDNS:           filepath.Join(dirs["external-dns"], "external-dns"),
 		KubernetesVersion:     versions["kubernetes"],
 	}, nil
+}
+
+// ensureTools builds the tool modules that are (benchOnly) or are not for benchmarks only, and
+// returns the folder and version of each by its dir. The caller holds the cache lock.
+func ensureTools(ctx context.Context, root, cache string, w io.Writer, benchOnly bool) (dirs, versions map[string]string, err error) {
+	dirs, versions = map[string]string{}, map[string]string{}
+	for _, m := range toolModules {
+		if m.benchOnly != benchOnly {
+			continue
+		}
+		version, outDir, err := m.ensure(ctx, filepath.Join(root, "tools", m.dir), cache, w)
+		if err != nil {
+			return nil, nil, err
+		}
+		dirs[m.dir], versions[m.dir] = outDir, version
+	}
+	return dirs, versions, nil
+}
+
+// BenchBinaries are the tools only benchmarks run.
+type BenchBinaries struct {
+	// ExternalDNS is a current external-dns (v0.21.0), compared with Meridian on the Route 53 fake.
+	ExternalDNS string
+}
+
+// EnsureBenchBinaries builds the benchmark-only tools that are not in the cache yet.
+func EnsureBenchBinaries(ctx context.Context, w io.Writer) (*BenchBinaries, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	cache := CacheDir()
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, fmt.Errorf("creating cache folder: %w", err)
+	}
+	unlock, err := lockFile(filepath.Join(cache, ".build.lock"))
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	dirs, _, err := ensureTools(ctx, root, cache, w, true)
+	if err != nil {
+		return nil, err
+	}
+	return &BenchBinaries{ExternalDNS: filepath.Join(dirs["external-dns-bench"], "external-dns")}, nil
 }
 
 // ensure builds m into cache/<dir>-<version>-<key> unless a complete build is there already.
@@ -190,9 +239,11 @@ func (m toolModule) ensure(ctx context.Context, moduleDir, cache string, w io.Wr
 	return version, outDir, nil
 }
 
-// pruneSuperseded removes earlier builds of the same tool module (hundreds of MB each).
+// pruneSuperseded removes earlier builds of the same tool module (hundreds of MB each). Builds
+// are named <dir>-<version>-<key> and versions start with v, so external-dns-v* never matches
+// external-dns-bench's builds.
 func pruneSuperseded(cache, dir, keep string) {
-	old, _ := filepath.Glob(filepath.Join(cache, dir+"-*"))
+	old, _ := filepath.Glob(filepath.Join(cache, dir+"-v*"))
 	for _, o := range old {
 		if o != keep {
 			_ = os.RemoveAll(o)

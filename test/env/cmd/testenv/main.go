@@ -28,7 +28,8 @@ const usage = `Usage: testenv <command> [flags]
 
 Commands:
   build    build the pinned kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
-           etcd, KWOK and external-dns binaries into the cache (%s)
+           etcd, KWOK and external-dns binaries into the cache (%s);
+           --bench also builds the tools only benchmarks run
   up       start a host cluster and member clusters on 127.0.0.1; stays in the foreground until
            Ctrl-C or 'testenv down'
   status   show the clusters and processes that 'up' runs
@@ -91,6 +92,7 @@ func defaultDir() string { return filepath.Join(os.TempDir(), "meridian-testenv"
 
 func build(args []string) error {
 	fs := newFlagSet("build")
+	bench := fs.Bool("bench", false, "also build the tools only make bench runs (a current external-dns)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -99,6 +101,13 @@ func build(args []string) error {
 		return err
 	}
 	fmt.Printf("binaries ready: Kubernetes %s in %s\n", bins.KubernetesVersion, filepath.Dir(bins.KubeAPIServer))
+	if *bench {
+		benchBins, err := env.EnsureBenchBinaries(context.Background(), os.Stdout)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("benchmark tools ready: %s\n", benchBins.ExternalDNS)
+	}
 	return nil
 }
 
