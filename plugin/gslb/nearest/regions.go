@@ -1,5 +1,7 @@
 package nearest
 
+import "strings"
+
 // builtinRegions gives approximate coordinates of public cloud regions, keyed
 // by lower-case region name. Each entry is the city (or the metro area's main
 // city) the region is in or named after; a few kilometres of error do not
@@ -148,4 +150,14 @@ var builtinRegions = map[string]LatLon{
 	"newzealandnorth":    {-36.85, 174.76}, // Auckland
 	"indonesiacentral":   {-6.21, 106.85},  // Jakarta
 	"malaysiawest":       {3.14, 101.69},   // Kuala Lumpur
+}
+
+// RegionCoordinates returns the built-in coordinates of a cloud region, looked up
+// case-insensitively. Providers use it off the query path to map a cluster's
+// region onto the nearest region their own cloud routes by (Route 53 latency
+// regions, Cloud DNS geo locations); it ignores Corefile overrides, which only
+// the plugin sees.
+func RegionCoordinates(name string) (LatLon, bool) {
+	c, ok := builtinRegions[strings.ToLower(name)]
+	return c, ok
 }

@@ -81,3 +81,23 @@ func TestRegionPointCaseInsensitive(t *testing.T) {
 		t.Errorf("regionPoint of an upper-case name allocates %v times", allocs)
 	}
 }
+
+func TestRegionCoordinates(t *testing.T) {
+	cases := []struct {
+		name string
+		want LatLon
+		ok   bool
+	}{
+		{"us-east4", LatLon{39.04, -77.49}, true},
+		{"US-East-1", LatLon{39.04, -77.49}, true}, // labels keep the case users typed
+		{"westeurope", LatLon{52.37, 4.90}, true},
+		{"on-prem-berlin", LatLon{}, false},
+		{"", LatLon{}, false},
+	}
+	for _, tc := range cases {
+		got, ok := RegionCoordinates(tc.name)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("RegionCoordinates(%q) = %v, %v; want %v, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+}
