@@ -13,8 +13,10 @@ import (
 
 	"github.com/meridian-dns/meridian/controllers/publish"
 	"github.com/meridian-dns/meridian/providers"
+	"github.com/meridian-dns/meridian/providers/clouddns"
 	etcdprovider "github.com/meridian-dns/meridian/providers/etcd"
 	"github.com/meridian-dns/meridian/providers/registry"
+	"github.com/meridian-dns/meridian/providers/route53"
 	"github.com/meridian-dns/meridian/skydns"
 )
 
@@ -29,6 +31,8 @@ type publishOptions struct {
 	repairInterval time.Duration
 	etcd           etcdprovider.Config
 	etcdEndpoints  listFlag
+	route53        route53.Config
+	cloudDNS       clouddns.Config
 }
 
 // listFlag is a flag that may be repeated or given a comma-separated list.
@@ -45,7 +49,7 @@ func (l *listFlag) Set(v string) error {
 }
 
 func (o *publishOptions) bind(fs *flag.FlagSet) {
-	fs.StringVar(&o.provider, "provider", "none", "DNS provider to publish DNSEndpoints to: etcd (served by CoreDNS with the gslb plugin), or none to leave them to external-dns")
+	fs.StringVar(&o.provider, "provider", "none", "DNS provider to publish DNSEndpoints to: etcd (served by CoreDNS with the gslb plugin), route53, clouddns, or none to leave them to external-dns")
 	fs.Var(&o.zones, "zone", "DNS zone the provider manages, e.g. example.com (repeat or comma-separate); required with --provider")
 	fs.StringVar(&o.owner, "owner-id", publish.DefaultOwner, "owner id recorded with every record Meridian creates; records of other owners are never changed")
 	fs.DurationVar(&o.repairInterval, "publish-repair-interval", publish.DefaultRepairInterval, "how often the provider's records are read again to repair drift")
@@ -55,15 +59,25 @@ func (o *publishOptions) bind(fs *flag.FlagSet) {
 	fs.StringVar(&o.etcd.KeyFile, "etcd-key-file", "", "client key for etcd TLS")
 	fs.StringVar(&o.etcd.CAFile, "etcd-ca-file", "", "CA bundle that signed etcd's server certificate")
 	fs.StringVar(&o.etcd.Username, "etcd-username", "", "etcd user (the password is read from $"+etcdPasswordEnv+")")
+	fs.StringVar(&o.route53.Endpoint, "route53-endpoint", "", "Route 53 API URL instead of AWS's (a test fake); credentials come from the standard AWS chain")
+	fs.Float64Var(&o.route53.RequestsPerSecond, "route53-requests-per-second", 5, "Route 53 calls per second at most (the account's limit is 5, shared by every client)")
+	fs.StringVar(&o.route53.DefaultRegion, "route53-default-region", "us-east-1", "AWS region of latency records for clusters without a region label")
+	fs.StringVar(&o.cloudDNS.Project, "clouddns-project", "", "Google Cloud project of the Cloud DNS zones (required with --provider=clouddns)")
+	fs.StringVar(&o.cloudDNS.Endpoint, "clouddns-endpoint", "", "Cloud DNS API URL instead of Google's (a test fake; no credentials are sent)")
+	fs.Float64Var(&o.cloudDNS.RequestsPerSecond, "clouddns-requests-per-second", 5, "Cloud DNS calls per second at most")
 }
 
 func (o *publishOptions) validate() error {
 	switch o.provider {
 	case "none":
 		return nil
-	case "etcd":
+	case "etcd", "route53":
+	case "clouddns":
+		if o.cloudDNS.Project == "" {
+			return errors.New("--clouddns-project: name the Google Cloud project of the zones")
+		}
 	default:
-		return fmt.Errorf("--provider %q: must be etcd or none", o.provider)
+		return fmt.Errorf("--provider %q: must be etcd, route53, clouddns or none", o.provider)
 	}
 	if len(o.zones) == 0 {
 		return errors.New("--zone: name the DNS zones the provider manages, e.g. --zone=example.com")
@@ -82,22 +96,14 @@ func setUpPublishing(ctx context.Context, mgr ctrl.Manager, o *publishOptions) e
 	if o.provider == "none" {
 		return nil
 	}
-	cfg := o.etcd
-	cfg.Endpoints = o.etcdEndpoints
-	if len(cfg.Endpoints) == 0 {
-		cfg.Endpoints = []string{"http://127.0.0.1:2379"}
-	}
-	cfg.Zones = o.zones
-	cfg.Password = os.Getenv(etcdPasswordEnv)
-	p, err := etcdprovider.New(ctx, cfg)
+	provider, err := o.newProvider(ctx)
 	if err != nil {
-		return fmt.Errorf("--provider=etcd: %w", err)
+		return fmt.Errorf("--provider=%s: %w", o.provider, err)
 	}
-	var provider providers.Provider = registry.New(p, o.owner)
 	c := &publish.Controller{
 		Client:         mgr.GetClient(),
 		Recorder:       mgr.GetEventRecorder("meridian-publish"),
-		Provider:       provider,
+		Provider:       registry.New(provider, o.owner),
 		Owner:          o.owner,
 		Zones:          o.zones,
 		RepairInterval: o.repairInterval,
@@ -107,4 +113,35 @@ func setUpPublishing(ctx context.Context, mgr ctrl.Manager, o *publishOptions) e
 	}
 	ctrl.Log.Info("Publishing DNSEndpoints", "provider", o.provider, "zones", o.zones.String(), "owner", o.owner)
 	return nil
+}
+
+// newProvider builds the chosen backend. Route 53 and Cloud DNS keep only records, so ownership
+// goes into external-dns-style TXT records next to them; etcd keeps it in each record.
+func (o *publishOptions) newProvider(ctx context.Context) (providers.Provider, error) {
+	switch o.provider {
+	case "route53":
+		cfg := o.route53
+		cfg.Zones = o.zones
+		p, err := route53.New(ctx, cfg, nil)
+		if err != nil {
+			return nil, err
+		}
+		return registry.NewTXT(p), nil
+	case "clouddns":
+		cfg := o.cloudDNS
+		cfg.Zones = o.zones
+		p, err := clouddns.New(ctx, cfg, nil)
+		if err != nil {
+			return nil, err
+		}
+		return registry.NewTXT(p), nil
+	}
+	cfg := o.etcd
+	cfg.Endpoints = o.etcdEndpoints
+	if len(cfg.Endpoints) == 0 {
+		cfg.Endpoints = []string{"http://127.0.0.1:2379"}
+	}
+	cfg.Zones = o.zones
+	cfg.Password = os.Getenv(etcdPasswordEnv)
+	return etcdprovider.New(ctx, cfg)
 }
