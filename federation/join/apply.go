@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/util/retry"
 )
 
 // namespaceGoneTimeout bounds the wait for a namespace that is still being deleted, typically
@@ -80,14 +81,32 @@ func apply[T metav1.Object](ctx context.Context, r *joinRun, c *conn, o object[T
 			"meridianctl never changes objects it did not create: delete or rename it first", what, c.side, r.names.cluster,
 			LabelManagedBy, ManagedBy, LabelCluster, r.names.cluster)
 	}
-	o.mutate(existing)
-	existing.SetLabels(withLabels(existing.GetLabels(), r.names.labels()))
-	updated, err := o.api.Update(ctx, existing, metav1.UpdateOptions{})
+	updated, err := update(ctx, o, existing, r.names.labels())
 	if err != nil {
 		return updated, fmt.Errorf("updating %s: %w", what, err)
 	}
 	c.printf(r.progress, "%s updated", what)
 	return updated, nil
+}
+
+// update writes o's fields into existing. A controller may write the object meanwhile (the
+// cluster controller updates a KubeFedCluster's status every probe), so a conflict reads the
+// object again and retries.
+func update[T metav1.Object](ctx context.Context, o object[T], existing T, labels map[string]string) (T, error) {
+	var updated T
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		o.mutate(existing)
+		existing.SetLabels(withLabels(existing.GetLabels(), labels))
+		var err error
+		if updated, err = o.api.Update(ctx, existing, metav1.UpdateOptions{}); !apierrors.IsConflict(err) {
+			return err
+		}
+		if fresh, getErr := o.api.Get(ctx, existing.GetName(), metav1.GetOptions{}); getErr == nil {
+			existing = fresh
+		}
+		return err
+	})
+	return updated, err
 }
 
 func withLabels(labels, add map[string]string) map[string]string {
