@@ -40,7 +40,9 @@ func (a *conflictingAPI) Update(_ context.Context, obj *corev1.ConfigMap, _ meta
 	return obj, nil
 }
 
-func (a *conflictingAPI) Delete(context.Context, string, metav1.DeleteOptions) error { panic("not used") }
+func (a *conflictingAPI) Delete(context.Context, string, metav1.DeleteOptions) error {
+	panic("not used")
+}
 
 func TestUpdateRetriesOnConflict(t *testing.T) {
 	api := &conflictingAPI{stored: &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x", ResourceVersion: "1"}}, conflicts: 1}
