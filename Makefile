@@ -29,10 +29,11 @@ test: tools ## Run unit tests and the tests on real local clusters
 bench-tools: bin/testenv
 	bin/testenv build --bench
 
-bench: tools bench-tools ## Run the benchmarks on real local clusters (propagation: 10 runs; DNS failover: 20; DNS serving: bin/bench-dns.txt)
+bench: tools bench-tools ## Run the benchmarks on real local clusters (propagation: 10 runs; DNS failover: 20; DNS serving: bin/bench-dns.txt; Route 53 / Cloud DNS calls)
 	$(GO) test -count=1 -run '^$$' -bench Propagation -benchtime 10x -timeout $(TEST_TIMEOUT) ./test/e2e/
 	$(GO) test -count=1 -run '^$$' -bench Failover -benchtime 20x -timeout $(TEST_TIMEOUT) ./test/e2e/
 	$(GO) test -count=1 -run '^$$' -bench DNS -benchtime 1x -timeout 20m ./test/bench/
+	$(GO) test -count=1 -run '^$$' -bench 'Route53|CloudDNS' -benchtime 1x -timeout $(TEST_TIMEOUT) ./test/e2e/
 
 demo: tools ## Start a host and two member clusters on 127.0.0.1 (Ctrl-C stops them)
 	bin/testenv up
