@@ -2,7 +2,6 @@ package gslb
 
 import (
 	"context"
-	"net"
 
 	"github.com/coredns/coredns/plugin"
 	"github.com/coredns/coredns/plugin/metrics"
@@ -63,8 +62,7 @@ type replyBuf struct {
 	extra  [1]dns.RR
 }
 
-// reply assembles the answer in m: authoritative, with the client's OPT echoed and the whole
-// cut to the client's UDP buffer (TC set) when it does not fit.
+// reply assembles the answer in m: authoritative, with the client's OPT echoed.
 func (q *query) reply(r *dns.Msg, m *dns.Msg) *dns.Msg {
 	m.MsgHdr = dns.MsgHdr{
 		Id:               r.Id,
@@ -77,28 +75,11 @@ func (q *query) reply(r *dns.Msg, m *dns.Msg) *dns.Msg {
 	}
 	m.Question = r.Question[:1:1] // shared with the query, which nothing changes any more
 	m.Answer, m.Ns, m.Extra = q.answer, q.ns, q.extra
-	_, tcp := q.remote.(*net.TCPAddr)
-	o := r.IsEdns0()
-	if o == nil {
-		if !tcp {
-			m.Truncate(dns.MinMsgSize)
-		}
-		return m
+	if o := r.IsEdns0(); o != nil {
+		m.Extra = append(m.Extra, q.opt(o))
 	}
-	size := int(o.UDPSize())
-	opt := q.opt(o)
-	// Measure without the OPT, whose ECS option miekg/dns would pack (and allocate) to size
-	// it; Truncate keeps the OPT out of its budget the same way. Below 512 bytes Truncate
-	// would round the budget up, so then it gets the OPT and does the sum itself.
-	if budget := size - optLen(opt); !tcp && budget >= dns.MinMsgSize {
-		m.Truncate(budget)
-		m.Extra = append(m.Extra, opt)
-		return m
-	}
-	m.Extra = append(m.Extra, opt)
-	if !tcp {
-		m.Truncate(size)
-	}
+	// CoreDNS's server hands every plugin a ScrubWriter, which truncates the reply to the
+	// client's buffer (TC set) on its way out: measuring it here too would cost a second Len.
 	return m
 }
 
@@ -116,15 +97,4 @@ func (q *query) opt(o *dns.OPT) *dns.OPT {
 		o.Option = append(o.Option, q.ecs)
 	}
 	return o
-}
-
-// optLen is the packed length of an OPT record holding at most a client subnet option.
-func optLen(o *dns.OPT) int {
-	n := 11 // root name, type, class, TTL, RDLENGTH
-	for _, opt := range o.Option {
-		if s, ok := opt.(*dns.EDNS0_SUBNET); ok {
-			n += 4 + 4 + (int(s.SourceNetmask)+7)/8
-		}
-	}
-	return n
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/coredns/caddy"
 	"github.com/coredns/coredns/plugin/pkg/dnstest"
 	"github.com/coredns/coredns/plugin/test"
+	"github.com/coredns/coredns/request"
 	"github.com/miekg/dns"
 
 	"github.com/meridian-dns/meridian/skydns"
@@ -74,11 +75,12 @@ func deleteRecords(g *GSLB, records ...rec) {
 }
 
 // serve sends m to g as if from client (an IP; "" for the test writer's default, 10.240.0.1)
-// and returns the reply and ServeDNS's results.
+// and returns the reply and ServeDNS's results. The writer is wrapped in CoreDNS's ScrubWriter,
+// as the server wraps every plugin's: that is what fits replies to the client's buffer.
 func serve(t testing.TB, g *GSLB, m *dns.Msg, client string, tcp bool) (*dns.Msg, int, error) {
 	t.Helper()
 	rw := dnstest.NewRecorder(&test.ResponseWriter{RemoteIP: client, TCP: tcp})
-	code, err := g.ServeDNS(context.Background(), rw, m)
+	code, err := g.ServeDNS(context.Background(), request.NewScrubWriter(m, rw), m)
 	return rw.Msg, code, err
 }
 
