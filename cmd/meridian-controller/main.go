@@ -49,6 +49,8 @@ type options struct {
 	metricsAddr     string
 	probeAddr       string
 	showVersion     bool
+	qps             float64
+	burst           int
 	zap             zap.Options
 	publish         publishOptions
 }
@@ -93,6 +95,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus /metrics endpoint; 0 disables it")
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", ":8081", "address of the /healthz and /readyz endpoints")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	fs.Float64Var(&o.qps, "kube-api-qps", 50, "requests per second to the host API server at most, shared by every controller")
+	fs.IntVar(&o.burst, "kube-api-burst", 100, "requests to the host API server allowed at once above --kube-api-qps")
 	o.publish.bind(fs)
 	o.zap.BindFlags(fs)
 	fs.Usage = func() {} // called by Parse on every error
@@ -124,6 +128,9 @@ func serve(o *options) error {
 	if err != nil {
 		return err
 	}
+	// client-go's default (5 per second, burst 10) is less than the cluster health probes alone
+	// write each second with a few members; every DNS change would then queue behind them.
+	cfg.QPS, cfg.Burst = float32(o.qps), o.burst
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		return err

@@ -79,7 +79,7 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 		return reconcile.Result{}, err
 	}
 	if err := c.publish(ctx, rec, in.Domain.Domain, out); err != nil {
-		return reconcile.Result{}, err
+		return shards.RetryConflict(err)
 	}
 	if unread {
 		return reconcile.Result{RequeueAfter: unreadRetry}, nil

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
@@ -75,10 +76,25 @@ func RecordTransitions(rec recorder.EventRecorder, obj client.Object, before, af
 	}
 }
 
+// ConflictRetry is how soon a status write that lost a race with the cache is tried again. The
+// cache that served the stale copy catches up within milliseconds; the workqueue's per-item
+// backoff (5 ms, doubling with every failure) would hold a failover for hundreds of them when a
+// busy host makes several writes in a row meet a stale copy.
+const ConflictRetry = 10 * time.Millisecond
+
+// RetryConflict is the reconcile result for err from PatchStatus: a conflict is retried after
+// ConflictRetry without counting as a failure, anything else is returned as it is.
+func RetryConflict(err error) (reconcile.Result, error) {
+	if apierrors.IsConflict(err) {
+		return reconcile.Result{RequeueAfter: ConflictRetry}, nil
+	}
+	return reconcile.Result{}, err
+}
+
 // PatchStatus writes obj's status as a merge patch from before. The optimistic lock matters:
 // obj comes from the cache, and a patch computed against a copy that has not seen our last
-// write could undo part of it; a conflict is retried by the caller's requeue with a fresher
-// copy. A record deleted meanwhile is not an error.
+// write could undo part of it; a conflict is retried by the caller (RetryConflict) with a
+// fresher copy. A record deleted meanwhile is not an error.
 func PatchStatus(ctx context.Context, c client.Client, kind string, before, obj client.Object) error {
 	patch := client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})
 	if err := c.Status().Patch(ctx, obj, patch); err != nil && !apierrors.IsNotFound(err) {

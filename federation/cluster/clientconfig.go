@@ -22,6 +22,12 @@ const TokenKey = "token"
 // ErrConfigMalformed marks errors in a KubeFedCluster or its Secret that only the user can fix.
 var ErrConfigMalformed = errors.New("cluster configuration is malformed")
 
+// Client-side rate limits of the clients of a member.
+const (
+	MemberQPS   = 50
+	MemberBurst = 100
+)
+
 // RESTConfig builds the client configuration for a member from its KubeFedCluster and the Secret
 // named by spec.secretRef. Errors wrap ErrConfigMalformed and name the field at fault.
 func RESTConfig(kfc *v1beta1.KubeFedCluster, secret *corev1.Secret) (*rest.Config, error) {
@@ -36,7 +42,9 @@ func RESTConfig(kfc *v1beta1.KubeFedCluster, secret *corev1.Secret) (*rest.Confi
 	if len(token) == 0 {
 		return nil, malformed("Secret %s/%s (spec.secretRef.name) has no %q key", secret.Namespace, secret.Name, TokenKey)
 	}
-	cfg := &rest.Config{Host: kfc.Spec.APIEndpoint, BearerToken: string(token)}
+	// client-go's default of 5 requests per second (burst 10) is shared by every controller
+	// writing to the member; at that rate a sync of a few dozen objects queues for seconds.
+	cfg := &rest.Config{Host: kfc.Spec.APIEndpoint, BearerToken: string(token), QPS: MemberQPS, Burst: MemberBurst}
 	if len(kfc.Spec.CABundle) > 0 && !x509.NewCertPool().AppendCertsFromPEM(kfc.Spec.CABundle) {
 		return nil, malformed("spec.caBundle holds no PEM certificate")
 	}
