@@ -84,19 +84,14 @@ func (f *Fake) listHealthChecks(req *request) (int, any, *apiError) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	start := 0
-	if m := q.Get("marker"); m != "" {
-		if start = slices.Index(f.checkOrder, m); start < 0 {
-			return 0, nil, invalidInput("The marker %s is not a valid health check ID.", m)
-		}
+	page, next, apiErr := markerPage(f.checkOrder, q.Get("marker"), limit, "health check")
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
-	resp := &listHealthChecksResponse{Xmlns: apiNamespace, Marker: q.Get("marker"), MaxItems: limit, HealthChecks: []healthCheckXML{}}
-	end := min(start+limit, len(f.checkOrder))
-	for _, id := range f.checkOrder[start:end] {
+	resp := &listHealthChecksResponse{Xmlns: apiNamespace, Marker: q.Get("marker"), MaxItems: limit,
+		HealthChecks: []healthCheckXML{}, IsTruncated: next != "", NextMarker: next}
+	for _, id := range page {
 		resp.HealthChecks = append(resp.HealthChecks, f.checks[id].xml())
-	}
-	if end < len(f.checkOrder) {
-		resp.IsTruncated, resp.NextMarker = true, f.checkOrder[end]
 	}
 	return http.StatusOK, resp, nil
 }

@@ -202,21 +202,33 @@ func (f *Fake) listHostedZones(req *request) (int, any, *apiError) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	start := 0
-	if m := q.Get("marker"); m != "" {
-		if start = slices.Index(f.zoneOrder, m); start < 0 {
-			return 0, nil, invalidInput("The marker %s is not a valid hosted zone ID.", m)
-		}
+	page, next, apiErr := markerPage(f.zoneOrder, q.Get("marker"), limit, "hosted zone")
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
-	resp := &listHostedZonesResponse{Xmlns: apiNamespace, Marker: q.Get("marker"), MaxItems: limit, HostedZones: []hostedZoneXML{}}
-	end := min(start+limit, len(f.zoneOrder))
-	for _, id := range f.zoneOrder[start:end] {
+	resp := &listHostedZonesResponse{Xmlns: apiNamespace, Marker: q.Get("marker"), MaxItems: limit,
+		HostedZones: []hostedZoneXML{}, IsTruncated: next != "", NextMarker: next}
+	for _, id := range page {
 		resp.HostedZones = append(resp.HostedZones, f.zones[id].xml())
 	}
-	if end < len(f.zoneOrder) {
-		resp.IsTruncated, resp.NextMarker = true, f.zoneOrder[end]
-	}
 	return http.StatusOK, resp, nil
+}
+
+// markerPage is the page of IDs (in creation order) that starts at marker, an ID of the list
+// (the first page when empty), and the ID that starts the next page, empty on the last: how
+// ListHostedZones and ListHealthChecks page. what names the kind of ID in the error.
+func markerPage(order []string, marker string, limit int, what string) (page []string, next string, err *apiError) {
+	start := 0
+	if marker != "" {
+		if start = slices.Index(order, marker); start < 0 {
+			return nil, "", invalidInput("The marker %s is not a valid %s ID.", marker, what)
+		}
+	}
+	end := min(start+limit, len(order))
+	if end < len(order) {
+		next = order[end]
+	}
+	return order[start:end], next, nil
 }
 
 // listHostedZonesByName orders zones by reversed-label name, then ID, and
