@@ -184,7 +184,8 @@ func (c *Controller) apply(ctx context.Context, changes providers.Changes) error
 	changesTotal.WithLabelValues("update").Add(float64(len(changes.Update)))
 	changesTotal.WithLabelValues("delete").Add(float64(len(changes.Delete)))
 	c.state.apply(changes)
-	ownedSets.Set(float64(c.state.owned(c.Owner)))
+	// Every set created or deleted is ours (the registry refuses others): no recount needed.
+	ownedSets.Add(float64(len(changes.Create) - len(changes.Delete)))
 	ctrl.LoggerFrom(ctx).V(1).Info("Applied changes", "changes", describe(changes))
 	return nil
 }
