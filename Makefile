@@ -35,8 +35,8 @@ bench: tools bench-tools ## Run the benchmarks on real local clusters (propagati
 	$(GO) test -count=1 -run '^$$' -bench DNS -benchtime 1x -timeout 20m ./test/bench/
 	$(GO) test -count=1 -run '^$$' -bench 'Route53|CloudDNS' -benchtime 1x -timeout $(TEST_TIMEOUT) ./test/e2e/
 
-demo: tools ## Start a host and two member clusters on 127.0.0.1 (Ctrl-C stops them)
-	bin/testenv up
+demo: tools build ## Run Meridian end to end on 127.0.0.1 (meridianctl up: clusters, etcd, controller, CoreDNS+gslb, a tour); Ctrl-C stops it
+	bin/meridianctl up
 
 $(CONTROLLER_GEN): tools/controller-gen/go.mod tools/controller-gen/go.sum
 	cd tools/controller-gen && $(GO) build -o ../../$(CONTROLLER_GEN) sigs.k8s.io/controller-tools/cmd/controller-gen

@@ -49,7 +49,8 @@ resources federated to them, and the DNS names that answer with the nearest heal
 	root.SetVersionTemplate("meridianctl {{.Version}}\n")
 	root.PersistentFlags().StringVar(&opts.kubeconfig, "kubeconfig", "",
 		"kubeconfig file (default: as kubectl, $KUBECONFIG or ~/.kube/config)")
-	root.AddCommand(newVersionCommand(), newJoinCommand(opts), newUnjoinCommand(opts), newEnableCommand(opts), newDisableCommand(opts), newFederateCommand(opts))
+	root.AddCommand(newVersionCommand(), newJoinCommand(opts), newUnjoinCommand(opts), newEnableCommand(opts), newDisableCommand(opts), newFederateCommand(opts),
+		newUpCommand(opts), newDownCommand())
 	return root
 }
 

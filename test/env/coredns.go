@@ -22,9 +22,16 @@ type CoreDNS struct {
 // blocks of the Corefile that name no port get a free one (CoreDNS's -dns.port); they should
 // `bind 127.0.0.1`. dir receives the Corefile and the log. It returns once CoreDNS answers.
 func StartCoreDNS(ctx context.Context, binary, dir, corefile string) (*CoreDNS, error) {
-	port, err := freeDNSPort()
-	if err != nil {
-		return nil, err
+	return StartCoreDNSOnPort(ctx, binary, dir, corefile, 0)
+}
+
+// StartCoreDNSOnPort is StartCoreDNS on a given port; 0 picks a free one.
+func StartCoreDNSOnPort(ctx context.Context, binary, dir, corefile string, port int) (*CoreDNS, error) {
+	if port == 0 {
+		var err error
+		if port, err = freeDNSPort(); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/rest"
 
 	"github.com/meridian-dns/meridian/config/crd"
 )
@@ -17,11 +18,16 @@ import (
 // InstallCRDs creates Meridian's CRDs (config/crd, as `make generate` wrote them) in the cluster,
 // replacing older versions, and waits until the API server serves them.
 func (c *Cluster) InstallCRDs(ctx context.Context) error {
+	return InstallCRDs(ctx, c.RESTConfig(), c.Name)
+}
+
+// InstallCRDs installs Meridian's CRDs in the cluster named name (for messages) that cfg reaches.
+func InstallCRDs(ctx context.Context, cfg *rest.Config, name string) error {
 	crds, err := crd.All()
 	if err != nil {
 		return err
 	}
-	client, err := apiextensions.NewForConfig(c.RESTConfig())
+	client, err := apiextensions.NewForConfig(cfg)
 	if err != nil {
 		return err
 	}
@@ -35,7 +41,7 @@ func (c *Cluster) InstallCRDs(ctx context.Context) error {
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("cluster %s: installing CRD %s: %w", c.Name, want.Name, err)
+			return fmt.Errorf("cluster %s: installing CRD %s: %w", name, want.Name, err)
 		}
 	}
 	for _, want := range crds {
@@ -44,7 +50,7 @@ func (c *Cluster) InstallCRDs(ctx context.Context) error {
 			return err == nil && established(got), nil
 		})
 		if err != nil {
-			return fmt.Errorf("cluster %s: CRD %s not established: %w", c.Name, want.Name, err)
+			return fmt.Errorf("cluster %s: CRD %s not established: %w", name, want.Name, err)
 		}
 	}
 	return nil

@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -123,7 +122,7 @@ func up(args []string) error {
 	if err != nil {
 		return err
 	}
-	if st, err := readState(*dir); err == nil && processAlive(st.PID) {
+	if st, err := env.ReadRunState(*dir); err == nil {
 		return fmt.Errorf("an environment is already running in %s (pid %d); run 'testenv down --dir %s' first", *dir, st.PID, *dir)
 	}
 	// A previous run's data would otherwise be mixed with this one's.
@@ -136,7 +135,8 @@ func up(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeState(*dir, e); err != nil {
+	st := &env.RunState{PID: os.Getpid(), Kubeconfig: e.KubeconfigPath, Started: time.Now(), Processes: e.ProcessStates(), Clusters: e.Specs()}
+	if err := env.WriteRunState(*dir, st); err != nil {
 		_ = e.Stop()
 		return err
 	}
@@ -144,7 +144,7 @@ func up(args []string) error {
 	<-ctx.Done()
 	fmt.Println("\nstopping...")
 	err = e.Stop()
-	_ = os.Remove(statePath(*dir))
+	env.RemoveRunState(*dir)
 	fmt.Println("stopped")
 	return err
 }
@@ -179,72 +179,19 @@ func printAccess(e *env.Environment) {
 	fmt.Printf("\n  (or: export KUBECONFIG=%s)\n\nLogs are in %s. Stop with Ctrl-C or '%s down --dir %s'.\n", e.KubeconfigPath, e.Dir, os.Args[0], e.Dir)
 }
 
-// state is what 'up' records for 'status' and 'down'.
-type state struct {
-	PID        int               `json:"pid"`
-	Kubeconfig string            `json:"kubeconfig"`
-	Started    time.Time         `json:"started"`
-	Processes  []processState    `json:"processes"`
-	Clusters   []env.ClusterSpec `json:"clusters"`
-}
-
-type processState struct {
-	Name string `json:"name"`
-	PID  int    `json:"pid"`
-}
-
-func statePath(dir string) string { return filepath.Join(dir, "testenv.json") }
-
-func writeState(dir string, e *env.Environment) error {
-	st := state{PID: os.Getpid(), Kubeconfig: e.KubeconfigPath, Started: time.Now()}
-	st.Processes = append(st.Processes, processState{"etcd", e.Etcd.Pid()})
-	for _, c := range e.Clusters() {
-		st.Clusters = append(st.Clusters, c.ClusterSpec)
-		for _, p := range []*env.Process{c.APIServer, c.ControllerManager, c.Scheduler, c.KWOK} {
-			if p != nil {
-				st.Processes = append(st.Processes, processState{p.Name, p.Pid()})
-			}
-		}
-	}
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(statePath(dir), data, 0o644)
-}
-
-func readState(dir string) (*state, error) {
-	data, err := os.ReadFile(statePath(dir))
-	if err != nil {
-		return nil, err
-	}
-	var st state
-	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", statePath(dir), err)
-	}
-	return &st, nil
-}
-
 // runningState parses the --dir flag of status and down and reads what 'up' recorded there.
-func runningState(command string, args []string) (*state, error) {
+func runningState(command string, args []string) (*env.RunState, string, error) {
 	fs := newFlagSet(command)
 	dir := fs.String("dir", defaultDir(), "folder given to 'up'")
 	if err := parse(fs, args); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	st, err := readState(*dir)
-	if err != nil || !processAlive(st.PID) {
-		return nil, fmt.Errorf("no environment is running in %s", *dir)
-	}
-	return st, nil
-}
-
-func processAlive(pid int) bool {
-	return pid > 0 && syscall.Kill(pid, 0) == nil
+	st, err := env.ReadRunState(*dir)
+	return st, *dir, err
 }
 
 func status(args []string) error {
-	st, err := runningState("status", args)
+	st, _, err := runningState("status", args)
 	if err != nil {
 		return err
 	}
@@ -259,7 +206,7 @@ func status(args []string) error {
 	fmt.Println()
 	for _, p := range st.Processes {
 		state := "running"
-		if !processAlive(p.PID) {
+		if !env.ProcessAlive(p.PID) {
 			state = "stopped"
 		}
 		fmt.Printf("  %-32s pid %-8d %s\n", p.Name, p.PID, state)
@@ -268,19 +215,12 @@ func status(args []string) error {
 }
 
 func down(args []string) error {
-	st, err := runningState("down", args)
+	_, dir, err := runningState("down", args)
 	if err != nil {
 		return err
 	}
-	if err := syscall.Kill(st.PID, syscall.SIGTERM); err != nil {
-		return fmt.Errorf("signalling testenv (pid %d): %w", st.PID, err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for processAlive(st.PID) {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("testenv (pid %d) still running 60 s after SIGTERM", st.PID)
-		}
-		time.Sleep(200 * time.Millisecond)
+	if err := env.StopRun(dir, 60*time.Second); err != nil {
+		return err
 	}
 	fmt.Println("stopped")
 	return nil
