@@ -3,7 +3,8 @@ package dnsendpoint
 import "strings"
 
 // ObjectName is the name of the DNSEndpoint written for a record: KubeFed's service-<name> and
-// ingress-<name>, so a DNSEndpoint KubeFed wrote is adopted rather than duplicated.
+// ingress-<name>. A DNSEndpoint of that name that the record does not own (KubeFed's, after a
+// migration) is left alone and reported; deleting it lets Meridian write its own.
 func ObjectName(kind Kind, recordName string) string {
 	if kind == KindIngress {
 		return "ingress-" + recordName

@@ -7,6 +7,7 @@
 package publish
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,6 +44,7 @@ const (
 // Defaults.
 const (
 	DefaultRepairInterval = 10 * time.Minute
+	DefaultConflictRetry  = 30 * time.Second
 	DefaultOwner          = "meridian"
 	applyTimeout          = 2 * time.Minute
 	softRetry             = 5 * time.Second
@@ -60,6 +62,9 @@ type Controller struct {
 	// RepairInterval is how often the provider is listed again to repair drift; 0 means
 	// DefaultRepairInterval.
 	RepairInterval time.Duration
+	// ConflictRetry is how soon a DNSEndpoint with sets someone else holds is tried again, in
+	// case the holder let go; 0 means DefaultConflictRetry.
+	ConflictRetry time.Duration
 
 	mu    sync.Mutex
 	state *published // nil until listed, and again after a change failed midway
@@ -106,6 +111,11 @@ func (c *Controller) Reconcile(ctx context.Context, req reconcile.Request) (reco
 	}
 	if serr := c.setStatus(ctx, ep, problems, conflicts, err); serr != nil && err == nil {
 		err = serr
+	}
+	if err == nil && len(conflicts) > 0 {
+		// The holder may let go (another DNSEndpoint deleted, say): look again, as the repair
+		// loop would, but sooner.
+		return reconcile.Result{RequeueAfter: cmp.Or(c.ConflictRetry, DefaultConflictRetry)}, nil
 	}
 	return c.retry(ctx, err)
 }

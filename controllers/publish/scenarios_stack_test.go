@@ -105,6 +105,26 @@ func TestForeignRecordsAreLeftAlone(t *testing.T) {
 	waitRecords(t, ctx, taken, "A 203.0.113.1 set= owner= ttl=300")
 }
 
+// Two DNSEndpoints claiming one name: the second is told who holds it, and takes it over once
+// the first is deleted.
+func TestNameLetGoIsTakenUp(t *testing.T) {
+	skipShort(t)
+	ctx := testContext(t)
+	shared := "shared." + zone
+	first := ep("service-first", a(shared, "192.0.2.41"))
+	create(t, ctx, first)
+	waitReady(t, ctx, first, publish.ReasonPublished, "")
+	second := ep("service-second", a(shared, "192.0.2.42"))
+	create(t, ctx, second)
+	waitReady(t, ctx, second, publish.ReasonConflict, "A "+shared)
+	waitRecords(t, ctx, shared, "A 192.0.2.41 set= owner=meridian ttl=60")
+	if err := host.Delete(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	waitRecords(t, ctx, shared, "A 192.0.2.42 set= owner=meridian ttl=60")
+	waitReady(t, ctx, second, publish.ReasonPublished, "")
+}
+
 // An endpoint that cannot be published is reported with its field; the others are published.
 func TestInvalidEndpointIsReportedByField(t *testing.T) {
 	skipShort(t)

@@ -77,7 +77,7 @@ func startController(ctx context.Context, e *env.Environment) error {
 		return err
 	}
 	c := &publish.Controller{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("meridian-publish"),
-		Provider: calls, Zones: []string{zone}, RepairInterval: 3 * time.Second}
+		Provider: calls, Zones: []string{zone}, RepairInterval: 3 * time.Second, ConflictRetry: time.Second}
 	if err := c.SetupWithManager(mgr); err != nil {
 		return err
 	}
