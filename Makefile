@@ -41,15 +41,17 @@ demo: tools build ## Run Meridian end to end on 127.0.0.1 (meridianctl up: clust
 $(CONTROLLER_GEN): tools/controller-gen/go.mod tools/controller-gen/go.sum
 	cd tools/controller-gen && $(GO) build -o ../../$(CONTROLLER_GEN) sigs.k8s.io/controller-tools/cmd/controller-gen
 
-generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs (config/crd/bases), tidy go.mod files
+generate: $(CONTROLLER_GEN) ## Regenerate deepcopy code and CRDs (config/crd/bases, copied to charts/meridian/crds), tidy go.mod files
 	$(CONTROLLER_GEN) object paths=./federation/apis/...
 	rm -f config/crd/bases/*.yaml
 	$(CONTROLLER_GEN) crd:crdVersions=v1 paths=./federation/apis/... output:crd:artifacts:config=config/crd/bases
+	rm -f charts/meridian/crds/*.yaml
+	cp config/crd/bases/*.yaml charts/meridian/crds/
 	$(GO) mod tidy
 	@for d in $(TOOL_MODULES); do (cd $$d && $(GO) mod tidy) || exit 1; done
 
 verify: generate lint ## Fail if generated files are stale or the code is not formatted and vetted
-	@changed=$$(git status --porcelain -- go.mod go.sum tools/ config/crd federation/apis); \
+	@changed=$$(git status --porcelain -- go.mod go.sum tools/ config/crd federation/apis charts/); \
 		if [ -n "$$changed" ]; then echo "generated files are stale or uncommitted: run 'make generate' and commit"; echo "$$changed"; exit 1; fi
 
 lint: ## gofmt and go vet
@@ -59,5 +61,5 @@ lint: ## gofmt and go vet
 clean: ## Remove bin/ (the tool cache in ~/.cache/meridian stays; see clean-cache)
 	rm -rf bin/
 
-clean-cache: ## Remove the built tools in ~/.cache/meridian (or $$MERIDIAN_CACHE)
+clean-cache: ## Remove the built tools in ~/.cache/meridian (or $MERIDIAN_CACHE)
 	rm -rf "$${MERIDIAN_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/meridian}"

@@ -25,7 +25,7 @@ type toolModule struct {
 	dir       string // folder under tools/
 	module    string // the upstream module whose version is reported
 	binaries  []binary
-	ldflags   func(version string) string
+	ldflags   func(moduleDir, version string) string
 	estimate  string // cold build time on a 2-core machine, for progress messages
 	postBuild func(ctx context.Context, moduleDir, outDir string) error
 	// benchOnly tools are built by EnsureBenchBinaries, for make bench, not by EnsureBinaries.
@@ -68,15 +68,39 @@ var toolModules = []toolModule{
 		estimate:  "about 10 minutes: it compiles every cloud provider's SDK",
 		benchOnly: true,
 	},
+	{
+		dir:      "helm",
+		module:   "helm.sh/helm/v3",
+		binaries: []binary{{"helm", "helm.sh/helm/v3/cmd/helm"}},
+		ldflags:  helmLDFlags,
+		estimate: "about 2 minutes",
+	},
+}
+
+// helmLDFlags stamps what Helm's own Makefile stamps: without it `helm version` says v3.22 and
+// `helm template` / `helm lint` assume Kubernetes v1.20.0 (.Capabilities.KubeVersion). The
+// Kubernetes version is client-go's minor + 1.x, as in Helm's releases.
+func helmLDFlags(moduleDir, version string) string {
+	flags := []string{
+		"-X helm.sh/helm/v3/internal/version.version=" + version,
+		"-X helm.sh/helm/v3/internal/version.gitTreeState=clean",
+	}
+	clientGo, err := goListVersion(context.Background(), moduleDir, "k8s.io/client-go")
+	if parts := strings.Split(strings.TrimPrefix(clientGo, "v"), "."); err == nil && len(parts) >= 2 {
+		for _, pkg := range []string{"helm.sh/helm/v3/pkg/lint/rules", "helm.sh/helm/v3/pkg/chartutil"} {
+			flags = append(flags, "-X "+pkg+".k8sVersionMajor=1", "-X "+pkg+".k8sVersionMinor="+parts[1])
+		}
+	}
+	return strings.Join(flags, " ")
 }
 
 // externalDNSLDFlags stamps the version, or external-dns --version says "unknown".
-func externalDNSLDFlags(version string) string {
+func externalDNSLDFlags(_, version string) string {
 	return "-X sigs.k8s.io/external-dns/pkg/apis/externaldns.Version=" + version
 }
 
 // kubernetesLDFlags stamps the version, or the binaries report v0.0.0-master.
-func kubernetesLDFlags(version string) string {
+func kubernetesLDFlags(_, version string) string {
 	minor := strings.Split(strings.TrimPrefix(version, "v"), ".")[1]
 	var flags []string
 	for _, pkg := range []string{"k8s.io/component-base/version", "k8s.io/client-go/pkg/version"} {
@@ -99,6 +123,7 @@ type Binaries struct {
 	KWOK                  string
 	KWOKStages            string // KWOK stage configuration: nodes Ready, pods Running and Ready
 	ExternalDNS           string // stock external-dns, for interop tests with Meridian's DNSEndpoints
+	Helm                  string // Helm v3, for the chart tests (lint, template)
 	KubernetesVersion     string
 }
 
@@ -144,6 +169,7 @@ func EnsureBinaries(ctx context.Context, w io.Writer) (*Binaries, error) {
 		KWOK:                  filepath.Join(dirs["kwok"], "kwok"),
 		KWOKStages:            filepath.Join(dirs["kwok"], kwokStagesFile),
 		ExternalDNS:           filepath.Join(dirs["external-dns"], "external-dns"),
+		Helm:                  filepath.Join(dirs["helm"], "helm"),
 		KubernetesVersion:     versions["kubernetes"],
 	}, nil
 }
@@ -220,7 +246,7 @@ func (m toolModule) ensure(ctx context.Context, moduleDir, cache string, w io.Wr
 	for _, b := range m.binaries {
 		args := []string{"build", "-trimpath", "-o", filepath.Join(outDir, b.name)}
 		if m.ldflags != nil {
-			args = append(args, "-ldflags", m.ldflags(version))
+			args = append(args, "-ldflags", m.ldflags(moduleDir, version))
 		}
 		if err := runWithHeartbeat(ctx, w, moduleDir, "go", append(args, b.pkg)...); err != nil {
 			return "", "", fmt.Errorf("building %s from tools/%s: %w", b.name, m.dir, err)
@@ -266,7 +292,7 @@ func (m toolModule) cacheKey(moduleDir string) (string, error) {
 		h.Write([]byte(b.name + "=" + b.pkg + ","))
 	}
 	if m.ldflags != nil {
-		h.Write([]byte(m.ldflags("v0.0.0")))
+		h.Write([]byte(m.ldflags(moduleDir, "v0.0.0")))
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12], nil
 }

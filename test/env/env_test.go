@@ -2,6 +2,7 @@ package env
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,8 +47,28 @@ func TestValidateSpecs(t *testing.T) {
 	}
 }
 
+// TestHelmLDFlagsStampVersions: Helm's version, and the Kubernetes version helm template assumes,
+// derived from the client-go that tools/helm pins.
+func TestHelmLDFlagsStampVersions(t *testing.T) {
+	root, err := RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := helmLDFlags(filepath.Join(root, "tools", "helm"), "v3.22.0")
+	for _, want := range []string{
+		"-X helm.sh/helm/v3/internal/version.version=v3.22.0",
+		"-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1",
+		"-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=",
+		"-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=",
+	} {
+		if !strings.Contains(flags, want) {
+			t.Errorf("ldflags %q lack %q", flags, want)
+		}
+	}
+}
+
 func TestKubernetesLDFlagsStampVersion(t *testing.T) {
-	flags := kubernetesLDFlags("v1.36.3")
+	flags := kubernetesLDFlags("", "v1.36.3")
 	for _, want := range []string{
 		"-X k8s.io/component-base/version.gitVersion=v1.36.3",
 		"-X k8s.io/component-base/version.gitMinor=36",
