@@ -28,6 +28,7 @@ import (
 	"github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
 	"github.com/meridian-dns/meridian/providers"
 	"github.com/meridian-dns/meridian/providers/plan"
+	"github.com/meridian-dns/meridian/skydns"
 )
 
 // ConditionReady is the DNSEndpoint condition that says whether its records are published.
@@ -215,7 +216,7 @@ func describe(c providers.Changes) string {
 // a consumer that writes observedGeneration (external-dns) and Meridian do not undo each other.
 func (c *Controller) setStatus(ctx context.Context, ep *v1alpha1.DNSEndpoint, problems []FieldError,
 	conflicts []plan.Conflict, publishErr error) error {
-	cond := readyCondition(problems, conflicts, publishErr)
+	cond := readyCondition(problems, conflictFields(ep, conflicts), publishErr)
 	cond.ObservedGeneration = ep.Generation
 	before := ep.DeepCopy()
 	changed := meta.SetStatusCondition(&ep.Status.Conditions, cond)
@@ -239,7 +240,7 @@ func (c *Controller) setStatus(ctx context.Context, ep *v1alpha1.DNSEndpoint, pr
 
 // readyCondition summarises one pass. A provider failure outranks a conflict, which outranks an
 // invalid endpoint: the first is the one to fix first.
-func readyCondition(problems []FieldError, conflicts []plan.Conflict, publishErr error) metav1.Condition {
+func readyCondition(problems, conflicts []FieldError, publishErr error) metav1.Condition {
 	switch {
 	case publishErr != nil:
 		msg := "Records not published: " + publishErr.Error()
@@ -256,6 +257,22 @@ func readyCondition(problems []FieldError, conflicts []plan.Conflict, publishErr
 	}
 	return metav1.Condition{Type: ConditionReady, Status: metav1.ConditionTrue, Reason: ReasonPublished,
 		Message: "The provider holds every record of this DNSEndpoint"}
+}
+
+// conflictFields names the endpoint that wants each conflicting set, for the condition message.
+func conflictFields(ep *v1alpha1.DNSEndpoint, conflicts []plan.Conflict) []FieldError {
+	out := make([]FieldError, len(conflicts))
+	for i, c := range conflicts {
+		out[i] = FieldError{Field: "spec.endpoints", Message: c.String()}
+		for j, e := range ep.Spec.Endpoints {
+			if skydns.Canonical(e.DNSName) == c.Key.Name && cmp.Or(e.RecordType, skydns.TypeA) == c.Key.Type &&
+				e.SetIdentifier == c.Key.SetIdentifier {
+				out[i].Field = fmt.Sprintf("spec.endpoints[%d]", j)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // joinFirst lists up to n items and says how many more there are.

@@ -10,6 +10,7 @@ import (
 	"github.com/meridian-dns/meridian/controllers/dnsendpoint"
 	"github.com/meridian-dns/meridian/federation/apis/multiclusterdns/v1alpha1"
 	"github.com/meridian-dns/meridian/providers"
+	"github.com/meridian-dns/meridian/providers/plan"
 )
 
 var testZones = []string{"example.com"}
@@ -116,5 +117,24 @@ func TestDesiredZoneApexIsInTheZone(t *testing.T) {
 	got, problems := Desired(dnsEndpoint(endpoint("Example.COM", "A", "192.0.2.1")), testZones, DefaultRecordTypes)
 	if len(problems) != 0 || len(got) != 1 {
 		t.Fatalf("got %v, problems %v", got, problems)
+	}
+}
+
+func TestConflictFieldsNameTheEndpoint(t *testing.T) {
+	ep := &v1alpha1.DNSEndpoint{Spec: v1alpha1.DNSEndpointSpec{Endpoints: []v1alpha1.Endpoint{
+		endpoint("ok.example.com", "A", "192.0.2.1"),
+		endpoint("Web.Example.com.", "", "203.0.113.66"), // type A by default, name in any spelling
+	}}}
+	conflicts := []plan.Conflict{
+		{Key: providers.Key{Name: "web.example.com", Type: "A"}, Resource: "dnsendpoint/x/bad", Holder: "resource dnsendpoint/x/web", Reason: plan.ErrOtherResource},
+		{Key: providers.Key{Name: "gone.example.com", Type: "A"}, Resource: "dnsendpoint/x/bad", Holder: "owner \"other\"", Reason: plan.ErrForeign},
+	}
+	got := conflictFields(ep, conflicts)
+	if len(got) != 2 || got[0].Field != "spec.endpoints[1]" || got[1].Field != "spec.endpoints" {
+		t.Fatalf("conflictFields = %v", got)
+	}
+	want := `spec.endpoints[1]: A web.example.com (set ""): held by another resource of this owner: resource dnsendpoint/x/web`
+	if got[0].String() != want {
+		t.Errorf("got %q, want %q", got[0].String(), want)
 	}
 }

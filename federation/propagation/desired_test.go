@@ -229,4 +229,14 @@ func TestOverridesFor(t *testing.T) {
 	if _, err := OverridesFor(bad, "earth"); err == nil || !strings.Contains(err.Error(), "spec.overrides[0].clusterOverrides[0]") {
 		t.Errorf("an unknown op should be reported with its field, got %v", err)
 	}
+	for _, path := range []string{"/data/~2x", "/data/a~", "/metadata/labels/a~b"} {
+		bad := federated(t, `spec: {overrides: [{clusterName: earth, clusterOverrides: [{path: "`+path+`", value: x}]}]}`)
+		if _, err := OverridesFor(bad, "earth"); err == nil || !strings.Contains(err.Error(), "spec.overrides[0].clusterOverrides[0]: path") {
+			t.Errorf("path %s: a bad escape should be reported with its field, got %v", path, err)
+		}
+	}
+	ok := federated(t, `spec: {overrides: [{clusterName: earth, clusterOverrides: [{path: /metadata/labels/a~1b~0c, value: x}]}]}`)
+	if _, err := OverridesFor(ok, "earth"); err != nil {
+		t.Errorf("~0 and ~1 are valid escapes: %v", err)
+	}
 }

@@ -70,12 +70,25 @@ func (o Override) validate() error {
 	if !strings.HasPrefix(o.Path, "/") || o.Path == "/" {
 		return fmt.Errorf("path %q: must be a JSON pointer such as /spec/replicas", o.Path)
 	}
+	if !validEscapes(o.Path) {
+		return fmt.Errorf("path %q: a JSON pointer escapes only ~0 (~) and ~1 (/)", o.Path)
+	}
 	for _, p := range protectedPaths {
 		if o.Path == p || strings.HasPrefix(p, o.Path+"/") {
 			return fmt.Errorf("path %q: overrides cannot change %s", o.Path, p)
 		}
 	}
 	return nil
+}
+
+// validEscapes reports whether every "~" of a JSON pointer starts ~0 or ~1 (RFC 6901).
+func validEscapes(path string) bool {
+	for i := 0; i < len(path); i++ {
+		if path[i] == '~' && (i+1 == len(path) || (path[i+1] != '0' && path[i+1] != '1')) {
+			return false
+		}
+	}
+	return true
 }
 
 // applyOverrides applies ops in order to obj (a JSON-like map). replace and remove need the

@@ -23,7 +23,7 @@ func (g *GSLB) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (
 	}
 	server := metrics.WithServer(ctx)
 	ecs, ecsOK := readECS(r)
-	if rcode := g.refuse(question.Qtype, ecsOK); rcode != dns.RcodeSuccess {
+	if rcode := g.refuse(r.Opcode, question.Qtype, ecsOK); rcode != dns.RcodeSuccess {
 		z.metrics.request(server, z.fqdn, question.Qtype, rcode).Inc()
 		return rcode, nil // CoreDNS writes the error
 	}
@@ -40,8 +40,11 @@ func (g *GSLB) ServeDNS(ctx context.Context, w dns.ResponseWriter, r *dns.Msg) (
 }
 
 // refuse returns the error rcode for a query of ours that gets no answer, or RcodeSuccess.
-func (g *GSLB) refuse(qtype uint16, ecsOK bool) int {
+func (g *GSLB) refuse(opcode int, qtype uint16, ecsOK bool) int {
 	switch {
+	case opcode != dns.OpcodeQuery:
+		// CoreDNS lets NOTIFY through to the plugins; gslb is no secondary to be notified.
+		return dns.RcodeNotImplemented
 	case !g.synced.Load():
 		// Before the first list we know nothing: an NXDOMAIN would be cached as a fact, a
 		// SERVFAIL sends resolvers to another server or back later.
@@ -49,7 +52,7 @@ func (g *GSLB) refuse(qtype uint16, ecsOK bool) int {
 	case qtype == dns.TypeAXFR || qtype == dns.TypeIXFR:
 		return dns.RcodeRefused // no transfers of a zone whose answers differ per client
 	case !ecsOK:
-		return dns.RcodeFormatError // two client subnet options (RFC 7871)
+		return dns.RcodeFormatError // see readECS
 	}
 	return dns.RcodeSuccess
 }

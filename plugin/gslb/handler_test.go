@@ -440,3 +440,35 @@ func TestServeSmallEDNSBuffer(t *testing.T) {
 		}
 	}
 }
+
+// TestServeHostileQueries: what RFC 6891 and RFC 7871 make malformed gets FORMERR, and NOTIFY,
+// which CoreDNS passes to the plugins, NOTIMP.
+func TestServeHostileQueries(t *testing.T) {
+	g := newTestGSLB(t, "gslb example.org", plainRecords...)
+	twoOPT := ecsQuery("www.example.org.", dns.TypeA, "10.1.0.0", 24)
+	twoOPT.Extra = append(twoOPT.Extra, &dns.OPT{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeOPT}})
+	notify := test.Case{Qname: "www.example.org.", Qtype: dns.TypeSOA}.Msg()
+	notify.Opcode = dns.OpcodeNotify
+	for _, c := range []struct {
+		what  string
+		query *dns.Msg
+		rcode int
+	}{
+		{"two OPT records", twoOPT, dns.RcodeFormatError},
+		{"ECS address bits beyond the prefix (only the prefix counts)", ecsQuery("www.example.org.", dns.TypeA, "10.1.2.3", 16), dns.RcodeSuccess},
+		{"NOTIFY", notify, dns.RcodeNotImplemented},
+		{"ECS /0 without an address", ecsQuery("www.example.org.", dns.TypeA, "0.0.0.0", 0), dns.RcodeSuccess},
+		{"ECS IPv6 /56", ecsQuery("www.example.org.", dns.TypeA, "2001:db8:1::", 56), dns.RcodeSuccess},
+	} {
+		resp, code, _ := serve(t, g, c.query, "", false)
+		if c.rcode == dns.RcodeSuccess {
+			if resp == nil || resp.Rcode != dns.RcodeSuccess {
+				t.Errorf("%s: reply %v (code %d), want an answer", c.what, resp, code)
+			}
+			continue
+		}
+		if resp != nil || code != c.rcode {
+			t.Errorf("%s: code %d, reply %v; want %s left to CoreDNS", c.what, code, resp, dns.RcodeToString[c.rcode])
+		}
+	}
+}

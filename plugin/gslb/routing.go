@@ -244,10 +244,19 @@ func (q *query) ecsScope() uint8 {
 	return uint8(min(q.bits, int(q.ecs.SourceNetmask)))
 }
 
-// readECS finds the client subnet option of the query. RFC 7871 makes a query with two of them
-// malformed.
+// readECS finds the client subnet option of the query. It reports a malformed query (FORMERR)
+// when the query has two OPT records (RFC 6891 6.1.1) or two client subnet options (RFC 7871).
+// Address bits beyond the source prefix are tolerated: only the prefix places the client.
 func readECS(r *dns.Msg) (*dns.EDNS0_SUBNET, bool) {
-	o := r.IsEdns0()
+	var o *dns.OPT
+	for _, rr := range r.Extra {
+		if opt, ok := rr.(*dns.OPT); ok {
+			if o != nil {
+				return nil, false
+			}
+			o = opt
+		}
+	}
 	if o == nil {
 		return nil, true
 	}

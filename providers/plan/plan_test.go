@@ -128,10 +128,18 @@ func TestCalculate(t *testing.T) {
 			conflicts: []Conflict{{key("www.example.com", "A"), web, "resource " + api, ErrOtherResource}},
 		},
 		{
-			name:    "other set identifiers are other keys",
-			current: []providers.Record{set("www.example.com", "A", a, setID("c1"), ours(api))},
+			name:    "other set identifiers of another owner are other keys",
+			current: []providers.Record{set("www.example.com", "A", a, setID("c1"), owned("external-dns-eu", "x"))},
 			desired: []providers.Record{set("www.example.com", "A", a, setID("c2"))},
 			want:    providers.Changes{Create: []providers.Record{set("www.example.com", "A", a, setID("c2"), ours(web))}},
+		},
+		{
+			// Answers merge the sets of a name: web would add its addresses to api's name.
+			name:      "another resource of ours holds the name and type under another set identifier",
+			current:   []providers.Record{set("www.example.com", "A", a, setID("c1"), ours(api))},
+			desired:   []providers.Record{set("www.example.com", "A", []string{"203.0.113.66"}), set("www.example.com", "TXT", []string{"t"})},
+			want:      providers.Changes{Create: []providers.Record{set("www.example.com", "TXT", []string{"t"}, ours(web))}},
+			conflicts: []Conflict{{key("www.example.com", "A"), web, "resource " + api, ErrOtherResource}},
 		},
 		{
 			name:      "CNAME wanted where someone holds an A",

@@ -93,7 +93,11 @@ func (s *state) mine(key providers.Key, owner, resource string) []*entry {
 }
 
 // blocker reports what keeps d from being published: a set at its key that is not the
-// resource's, or, across types, a CNAME rule the resource cannot satisfy by deleting its own sets.
+// resource's; a set of the same name and type that another resource of this owner holds under
+// another set identifier (answers merge the sets of a name, so one resource could otherwise add
+// its addresses to another's name); or, across types, a CNAME rule the resource cannot satisfy
+// by deleting its own sets. Other owners' sets under other set identifiers are no conflict: that
+// is how several external-dns instances share a weighted or latency name.
 func (s *state) blocker(d providers.Record, owner, resource string) (Conflict, bool) {
 	theirs := func(e *entry) bool {
 		return !e.gone && (e.norm.Owner != owner || e.norm.Resource != resource)
@@ -104,7 +108,11 @@ func (s *state) blocker(d providers.Record, owner, resource string) (Conflict, b
 		}
 	}
 	for _, e := range s.byName[d.Name] {
-		if theirs(e) && e.norm.Type != d.Type && (d.Type == "CNAME" || e.norm.Type == "CNAME") {
+		switch {
+		case !theirs(e):
+		case e.norm.Type == d.Type && e.norm.Owner == owner:
+			return conflict(d, resource, e, owner, nil), true
+		case e.norm.Type != d.Type && (d.Type == "CNAME" || e.norm.Type == "CNAME"):
 			return conflict(d, resource, e, owner, ErrCNAME), true
 		}
 	}

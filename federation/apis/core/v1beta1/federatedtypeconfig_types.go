@@ -45,17 +45,27 @@ type FederatedTypeConfigSpec struct {
 
 // APIResource names a kind and how it is served.
 type APIResource struct {
-	// Group of the kind; empty for the core group.
+	// Group of the kind; empty for the core group, else a lowercase DNS subdomain such as apps
+	// or example.io.
 	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$`
 	Group string `json:"group,omitempty"`
-	// Version of the kind.
+	// Version of the kind, a lowercase DNS label such as v1 or v1beta1.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	Version string `json:"version"`
-	// Kind, CamelCase.
+	// Kind, CamelCase: a letter, then letters, digits and '-'.
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?$`
 	Kind string `json:"kind"`
-	// PluralName is the resource name, for example deployments.
+	// PluralName is the resource name, a lowercase DNS label such as deployments. (Resource names
+	// cannot hold dots; a name that is not one would leave the type's controller failing.)
 	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	PluralName string `json:"pluralName"`
 	// Scope is Namespaced or Cluster.
 	// +kubebuilder:validation:Enum=Namespaced;Cluster

@@ -48,9 +48,11 @@ type Endpoint struct {
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([*][.])?((_[a-z0-9]([-a-z0-9]{0,60}[a-z0-9])?|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)[.])*(_[a-z0-9]([-a-z0-9]{0,60}[a-z0-9])?|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)[.]?$')",message="must be a lowercase DNS name such as www.example.com: labels of letters, digits and '-' (at most 63 characters each) separated by dots; only the first label may be '*' and a label may start with '_'"
 	DNSName string `json:"dnsName"`
 	// Targets are the record's values: addresses for A and AAAA, a host name for CNAME, text for
-	// TXT, and so on.
+	// TXT, and so on. At most 1000: a larger set fits in no DNS reply over UDP and in few over
+	// TCP, and the etcd provider writes one key per target.
 	// +optional
 	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=1000
 	Targets Targets `json:"targets,omitempty"`
 	// RecordType is the DNS type in upper case: A, AAAA, CNAME, TXT, SRV, NS, MX, PTR, NAPTR...
 	// +optional

@@ -54,8 +54,9 @@ type ClusterOverride struct {
 	// +kubebuilder:validation:Enum=add;replace;remove
 	// +optional
 	Op string `json:"op,omitempty"`
-	// Path is a JSON pointer into the member object, for example /spec/replicas.
-	// +kubebuilder:validation:Pattern=`^/.+`
+	// Path is a JSON pointer into the member object, for example /spec/replicas; "~" is
+	// escaped as ~0 and "/" as ~1 (RFC 6901).
+	// +kubebuilder:validation:Pattern=`^/([^~]|~[01])+$`
 	// +kubebuilder:validation:MaxLength=1024
 	Path string `json:"path"`
 	// +kubebuilder:pruning:PreserveUnknownFields
