@@ -59,12 +59,12 @@ func serviceShards(dns []v1alpha1.ClusterDNS) []Shard {
 	return shards
 }
 
-// ingressShards are the shards an IngressDNSRecord's status lists; Ingress names do not depend
-// on location.
+// ingressShards are the shards an IngressDNSRecord's status lists. Ingress names do not depend
+// on location, but their per-cluster endpoints carry it, for nearest routing.
 func ingressShards(dns []v1alpha1.ClusterIngressDNS) []Shard {
 	shards := make([]Shard, 0, len(dns))
 	for _, d := range dns {
-		shards = append(shards, shard(d.Cluster, "", nil, d.LoadBalancer))
+		shards = append(shards, shard(d.Cluster, d.Region, d.Zones, d.LoadBalancer))
 	}
 	return shards
 }

@@ -76,3 +76,23 @@ func TestAPIEndpointsCopyEveryField(t *testing.T) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
 }
+
+// An Ingress's shards carry their cluster's location, so its per-cluster endpoints can be
+// routed by nearness like a Service's.
+func TestIngressShardsCarryTheirLocation(t *testing.T) {
+	dns := []v1alpha1.ClusterIngressDNS{{Cluster: "earth", Region: "us-east-1", Zones: []string{"us-east-1a"},
+		LoadBalancer: corev1.LoadBalancerStatus{Ingress: []corev1.LoadBalancerIngress{{IP: "192.0.2.1"}}}}}
+	shards := ingressShards(dns)
+	want := []Shard{{Cluster: "earth", Region: "us-east-1", Zones: []string{"us-east-1a"}, Healthy: true,
+		LoadBalancer: []LoadBalancerIngress{{IP: "192.0.2.1"}}}}
+	if !reflect.DeepEqual(shards, want) {
+		t.Fatalf("shards\n got %+v\nwant %+v", shards, want)
+	}
+	res, err := Build(ingress(StrategyNearest, "shop.example.org"), shards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Endpoints) != 1 || res.Endpoints[0].Labels[LabelRegion] != "us-east-1" {
+		t.Fatalf("endpoints %+v: want one for shop.example.org labelled with region us-east-1", res.Endpoints)
+	}
+}

@@ -74,6 +74,13 @@ type ClusterIngressDNS struct {
 	// KubeFed had it.
 	// +optional
 	LoadBalancer corev1.LoadBalancerStatus `json:"loadBalancer,omitempty"`
+	// Zones are the member's availability zones (a Meridian addition: KubeFed's Ingress status
+	// had no location, so an Ingress name could not be answered by nearness).
+	// +optional
+	Zones []string `json:"zones,omitempty"`
+	// Region is the member's region (a Meridian addition, as Zones).
+	// +optional
+	Region string `json:"region,omitempty"`
 }
 
 // IngressDNSRecordList is a list of IngressDNSRecords.
