@@ -9,7 +9,7 @@ TOOL_MODULES := $(wildcard tools/*)
 CONTROLLER_GEN := bin/controller-gen
 
 .DEFAULT_GOAL := help
-.PHONY: FORCE help build tools bench-tools test bench demo generate verify lint clean clean-cache
+.PHONY: FORCE help build tools bench-tools test chaos bench demo generate verify lint clean clean-cache
 
 help: ## Show this list of targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,6 +25,9 @@ tools: bin/testenv ## Build the pinned kube-apiserver, etcd, KWOK... into ~/.cac
 
 test: tools ## Run unit tests and the tests on real local clusters
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+chaos: tools ## Run the fault suite on real local clusters with 30 s outages (etcd, API servers, leader crash, provider faults, partition)
+	$(GO) test -count=1 -v -run '^TestChaos$$' -timeout 30m ./test/e2e/ -args -chaos.outage=30s
 
 bench-tools: bin/testenv
 	bin/testenv build --bench
