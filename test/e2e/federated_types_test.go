@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -157,9 +158,14 @@ func TestKubeFedFederatedTypesApplyUnchanged(t *testing.T) {
 	_ = exec.CommandContext(ctx, testEnv.Binaries.Kubectl, "--kubeconfig", testEnv.KubeconfigPath, "--context", env.HostContext,
 		"create", "namespace", fedNamespace).Run() // may exist already
 	out := kubectl(t, ctx, "apply", "-f", path)
+	// Another test of the package may have enabled the same types already: then kubectl says
+	// unchanged (or configured) instead, which proves as much.
+	for _, ftc := range []string{"deployments.apps", "configmaps"} {
+		if !regexp.MustCompile(`federatedtypeconfig.core.kubefed.io/` + regexp.QuoteMeta(ftc) + ` (created|unchanged|configured)`).MatchString(out) {
+			t.Errorf("kubectl apply output lacks FederatedTypeConfig %s:\n%s", ftc, out)
+		}
+	}
 	for _, want := range []string{
-		"federatedtypeconfig.core.kubefed.io/deployments.apps created",
-		"federatedtypeconfig.core.kubefed.io/configmaps created",
 		"federatednamespace.types.kubefed.io/test-namespace created",
 		"federateddeployment.types.kubefed.io/test-deployment created",
 		"federatedservice.types.kubefed.io/test-service created",
