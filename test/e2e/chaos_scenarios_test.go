@@ -233,21 +233,10 @@ func (lab *chaosLab) waitWithout(t *testing.T, ctx context.Context, cluster stri
 		if err != nil {
 			return false, err
 		}
-		n := owned.countContaining(" " + chaosLB[cluster] + " ")
+		n := owned.count(func(line string) bool { return strings.Contains(line, " "+chaosLB[cluster]+" ") })
 		return n == 0, fmt.Errorf("%d records still hold %s", n, chaosLB[cluster])
 	})
 	t.Logf("%s's shards left DNS %v after the fault began", cluster, time.Since(lab.faultStart).Round(10*time.Millisecond))
-}
-
-// countContaining is how many lines contain s.
-func (s recordSet) countContaining(sub string) int {
-	n := 0
-	for line, c := range s {
-		if strings.Contains(line, sub) {
-			n += c
-		}
-	}
-	return n
 }
 
 // 4. The host API server stops: DNS keeps answering and nothing is withdrawn; a controller that

@@ -28,11 +28,11 @@ type recordSet map[string]int
 
 func (s recordSet) add(line string) { s[line]++ }
 
-// count is how many lines start with prefix.
-func (s recordSet) count(prefix string) int {
+// count is how many lines match.
+func (s recordSet) count(match func(line string) bool) int {
 	n := 0
 	for line, c := range s {
-		if strings.HasPrefix(line, prefix) {
+		if match(line) {
 			n += c
 		}
 	}

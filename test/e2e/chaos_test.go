@@ -146,27 +146,14 @@ func setUpChaos(t *testing.T, ctx context.Context) *chaosLab {
 	flags := []string{"--provider=etcd", "--zone=" + chaosZone, "--etcd-endpoints=" + strings.Join(lab.etcd.Endpoints, ",")}
 	lab.controllers = startControllerPair(t, ctx, flags...)
 	joinMembers(t, ctx)
-	applyYAML(t, ctx, "chaos-record", fmt.Sprintf(`apiVersion: multiclusterdns.kubefed.io/v1alpha1
-kind: Domain
-metadata: {name: %s, namespace: kube-federation-system}
-domain: %s
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: %s}
----
-apiVersion: multiclusterdns.kubefed.io/v1alpha1
-kind: ServiceDNSRecord
-metadata: {name: web, namespace: %s}
-spec: {domainRef: %s, recordTTL: 5}
----
+	applyYAML(t, ctx, "chaos-record", webRecordYAML(chaosDomain, chaosZone, chaosNS)+fmt.Sprintf(`---
 apiVersion: multiclusterdns.kubefed.io/v1alpha1
 kind: DNSEndpoint
 metadata: {name: static, namespace: %s}
 spec:
   endpoints:
   - {dnsName: %s, recordType: A, recordTTL: 5, targets: [%s]}
-`, chaosDomain, chaosZone, chaosNS, chaosNS, chaosDomain, chaosNS, staticName, staticA))
+`, chaosNS, staticName, staticA))
 	t.Cleanup(func() {
 		kubectl(t, context.Background(), "delete", "--ignore-not-found", "--wait=false", "namespace", chaosNS)
 		kubectl(t, context.Background(), "delete", "--ignore-not-found", "-n", fedNamespace, "domain", chaosDomain)
@@ -190,8 +177,8 @@ spec:
 		for _, clusters := range webNames() {
 			want += len(clusters)
 		}
-		got := desired.count("web.")
-		return got == want && desired.count("static.") == 1, fmt.Errorf("%d web records desired, want %d:\n%s", got, want, desired)
+		got := desired.count(hasPrefix("web."))
+		return got == want && desired.count(hasPrefix("static.")) == 1, fmt.Errorf("%d web records desired, want %d:\n%s", got, want, desired)
 	})
 	if lab.expected, err = lab.state.desired(ctx); err != nil {
 		t.Fatal(err)
@@ -275,4 +262,8 @@ func (lab *chaosLab) waitAnswersAll(t *testing.T, ctx context.Context) {
 func chaosEndpoint(name string, endpoints []v1alpha1.Endpoint) *v1alpha1.DNSEndpoint {
 	return &v1alpha1.DNSEndpoint{ObjectMeta: metav1.ObjectMeta{Namespace: chaosNS, Name: name},
 		Spec: v1alpha1.DNSEndpointSpec{Endpoints: endpoints}}
+}
+
+func hasPrefix(prefix string) func(string) bool {
+	return func(line string) bool { return strings.HasPrefix(line, prefix) }
 }

@@ -87,20 +87,7 @@ func TestGSLBAnswersWithTheNearestHealthyCluster(t *testing.T) {
 	setUpFederation(t, ctx, publishFlags(gslbZone)...)
 	joinMembers(t, ctx)
 	const ns = "gslb-nearest"
-	applyYAML(t, ctx, "record", fmt.Sprintf(`apiVersion: multiclusterdns.kubefed.io/v1alpha1
-kind: Domain
-metadata: {name: near, namespace: kube-federation-system}
-domain: %s
----
-apiVersion: v1
-kind: Namespace
-metadata: {name: %s}
----
-apiVersion: multiclusterdns.kubefed.io/v1alpha1
-kind: ServiceDNSRecord
-metadata: {name: web, namespace: %s}
-spec: {domainRef: near, recordTTL: 5}
-`, gslbZone, ns, ns))
+	applyYAML(t, ctx, "record", webRecordYAML("near", gslbZone, ns))
 	east, west := "192.0.2.41", "198.51.100.42"
 	runLoadBalancedService(t, ctx, testEnv.Cluster("earth").Client(), ns, "web", east)
 	runLoadBalancedService(t, ctx, testEnv.Cluster("vulcan").Client(), ns, "web", west)
@@ -139,6 +126,25 @@ spec: {domainRef: near, recordTTL: 5}
 	if out != west {
 		t.Errorf("dig -b %s %s: %q, want %s", westClient, global, out, west)
 	}
+}
+
+// webRecordYAML is a Domain domainObject for zone, namespace ns and a ServiceDNSRecord web in it
+// (TTL 5 s).
+func webRecordYAML(domainObject, zone, ns string) string {
+	return fmt.Sprintf(`apiVersion: multiclusterdns.kubefed.io/v1alpha1
+kind: Domain
+metadata: {name: %[1]s, namespace: kube-federation-system}
+domain: %[2]s
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: %[3]s}
+---
+apiVersion: multiclusterdns.kubefed.io/v1alpha1
+kind: ServiceDNSRecord
+metadata: {name: web, namespace: %[3]s}
+spec: {domainRef: %[1]s, recordTTL: 5}
+`, domainObject, zone, ns)
 }
 
 // assertPublished waits for the DNSEndpoint's Ready condition to say Published.
